@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { migrationsDir } from './paths.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const FILE = /^(\d{3})_([a-z0-9_]+)\.sql$/;
+
+/** Numbered migrations `NNN_name.sql`, in order; numbering must be 1..N without gaps. */
+export function loadMigrations(dir = migrationsDir()): Migration[] {
+  const found: Migration[] = [];
+  for (const file of readdirSync(dir)) {
+    const m = FILE.exec(file);
+    if (!m) continue;
+    found.push({ version: Number(m[1]), name: m[2]!, sql: readFileSync(path.join(dir, file), 'utf8') });
+  }
+  found.sort((a, b) => a.version - b.version);
+  found.forEach((mig, i) => {
+    if (mig.version !== i + 1) {
+      throw new Error(`Migration numbering has a gap or duplicate at ${mig.version}_${mig.name}.sql (expected ${i + 1}).`);
+    }
+  });
+  return found;
+}
+
+export function latestSchemaVersion(): number {
+  const all = loadMigrations();
+  return all.length === 0 ? 0 : all[all.length - 1]!.version;
+}

@@ -1,0 +1,33 @@
+import type { z } from 'zod';
+import { cohortApi } from './cohort.js';
+import { jobsApi } from './jobs.js';
+import { studyApi } from './study.js';
+import { systemApi } from './system.js';
+
+/**
+ * The whole API: one object, method name → procedure. The IPC handler, the HTTP bridge and
+ * the renderer's client are all derived from it, so a method exists everywhere or nowhere.
+ */
+export const api = {
+  ...systemApi,
+  ...studyApi,
+  ...jobsApi,
+  ...cohortApi,
+};
+
+export type Api = typeof api;
+export type Method = keyof Api;
+export type Input<M extends Method> = z.input<Api[M]['input']>;
+export type ParsedInput<M extends Method> = z.output<Api[M]['input']>;
+export type Output<M extends Method> = z.output<Api[M]['output']>;
+
+export function isMethod(name: string): name is Method {
+  return Object.prototype.hasOwnProperty.call(api, name);
+}
+
+export * from './cohort.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './jobs.js';
+export * from './study.js';
+export * from './system.js';

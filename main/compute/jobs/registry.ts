@@ -1,0 +1,8 @@
+import type { JobKind } from '../../api/jobs.js';
+import type { JobHandler } from './context.js';
+import { studyCheckJob } from './study-check.js';
+
+/** Every job kind of the API contract has its handler here (the type makes a missing one an error). */
+export const jobHandlers: Record<JobKind, JobHandler> = {
+  'study.check': studyCheckJob,
+};

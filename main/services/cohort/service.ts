@@ -1,0 +1,133 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { AppError } from '../../api/errors.js';
+import { ImportMappingSchema, type ImportMapping, type ImportPreview } from '../../api/cohort.js';
+import type { StudyService } from '../study.js';
+import { commitImport, undoLastImport } from './import-commit.js';
+import { planImport } from './import-plan.js';
+import { suggestMapping } from './mapping.js';
+import { listVariables, type StoredVariable } from './repository.js';
+import { cohortTable, toCsv } from './table.js';
+import { readCsv, type RawTable } from './table-reader.js';
+import { readXlsx } from './xlsx-reader.js';
+
+function readBytes(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new AppError('NOT_FOUND', code === 'ENOENT' ? `There is no file ${file}.` : `${file} cannot be read (${code}).`, {
+      file,
+    });
+  }
+}
+
+/** Reads a CSV/TSV/TXT or XLSX file into a raw table, by extension. */
+export async function readTableFile(
+  file: string,
+  mapping?: Partial<ImportMapping>,
+): Promise<{ table: RawTable; bytes: Uint8Array }> {
+  const bytes = readBytes(file);
+  const name = path.basename(file);
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.xlsx') return { table: await readXlsx(bytes, name, mapping?.sheet), bytes };
+  if (ext === '.xls')
+    throw new AppError('VALIDATION', `${name} is an old-format Excel file (.xls); save it as .xlsx or CSV.`, { file });
+  if (!['.csv', '.tsv', '.txt'].includes(ext))
+    throw new AppError('VALIDATION', `${name}: import reads .csv, .tsv, .txt or .xlsx files.`, { file });
+  return {
+    table: readCsv(bytes, name, {
+      ...(mapping?.delimiter ? { delimiter: mapping.delimiter } : ext === '.tsv' ? { delimiter: '\t' as const } : {}),
+      ...(mapping?.encoding ? { encoding: mapping.encoding } : {}),
+    }),
+    bytes,
+  };
+}
+
+/** Cohort use cases over the open study. */
+export class CohortService {
+  constructor(private readonly study: StudyService) {}
+
+  private db(write = false) {
+    const h = this.study.requireHandle();
+    if (write && h.readOnly)
+      throw new AppError(
+        'STUDY_READ_ONLY',
+        `The study is open read-only (${h.readOnlyReason ?? 'read-only'}); the cohort cannot be changed.`,
+      );
+    return h.db;
+  }
+
+  dictionary(): StoredVariable[] {
+    return listVariables(this.db());
+  }
+
+  async inspect(
+    file: string,
+  ): Promise<{ header: string[]; sample: string[][]; rows: number; suggested: ImportMapping; detected: RawTable['detected'] }> {
+    const { table } = await readTableFile(file);
+    return {
+      header: table.header,
+      sample: table.rows
+        .slice(0, 20)
+        .map((r) => r.cells.map((c) => (c instanceof Date ? c.toISOString().slice(0, 10) : String(c ?? '')))),
+      rows: table.rows.length,
+      suggested: suggestMapping(table.header, this.dictionary()),
+      detected: table.detected,
+    };
+  }
+
+  async resolveMapping(file: string, mapping?: unknown): Promise<ImportMapping> {
+    if (mapping === undefined) return (await this.inspect(file)).suggested;
+    const parsed = ImportMappingSchema.safeParse(mapping);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0]!;
+      throw new AppError('VALIDATION', `The column mapping is not valid at ${i.path.join('.') || '(mapping)'}: ${i.message}.`, {
+        issues: parsed.error.issues,
+      });
+    }
+    return parsed.data;
+  }
+
+  async preview(file: string, mappingIn?: unknown): Promise<ImportPreview> {
+    const mapping = await this.resolveMapping(file, mappingIn);
+    const { table } = await readTableFile(file, mapping);
+    return planImport(this.db(), table, mapping).preview;
+  }
+
+  async commit(file: string, mappingIn: unknown, actor = 'coordinator'): Promise<{ batchId: number; preview: ImportPreview }> {
+    const db = this.db(true);
+    const mapping = await this.resolveMapping(file, mappingIn);
+    const { table, bytes } = await readTableFile(file, mapping);
+    return commitImport(db, planImport(db, table, mapping), { name: path.basename(file), bytes }, mapping, actor);
+  }
+
+  undoLastImport(actor = 'coordinator') {
+    return undoLastImport(this.db(true), actor);
+  }
+
+  table(includeIdentifiers = false) {
+    return cohortTable(this.db(), { includeIdentifiers });
+  }
+
+  /** Exports the cohort table to .csv or .xlsx (identifier variables left out unless asked). */
+  async export(out: string, includeIdentifiers = false): Promise<{ path: string; rows: number; columns: number }> {
+    const table = this.table(includeIdentifiers);
+    const ext = path.extname(out).toLowerCase();
+    if (ext === '.csv') {
+      writeFileSync(out, '\uFEFF' + toCsv(table), 'utf8');
+    } else if (ext === '.xlsx') {
+      const wb = new ExcelJS.Workbook();
+      wb.creator = 'RadStudy';
+      const ws = wb.addWorksheet('Cohort');
+      ws.addRow(table.columns.map((c) => c.key));
+      for (const r of table.rows) ws.addRow(r);
+      ws.views = [{ state: 'frozen', ySplit: 1, xSplit: 3 }];
+      await wb.xlsx.writeFile(out);
+    } else {
+      throw new AppError('VALIDATION', `Export writes .csv or .xlsx files (got ${path.basename(out)}).`);
+    }
+    return { path: out, rows: table.rows.length, columns: table.columns.length };
+  }
+}

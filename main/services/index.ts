@@ -1,0 +1,86 @@
+import { appVersion } from '../../db/paths.js';
+import type { Health } from '../api/system.js';
+import { CohortService } from './cohort/service.js';
+import { HER2_RULES } from './cohort/her2.js';
+import { SUBTYPE_RULES } from './cohort/subtype.js';
+import { tableDto } from './cohort/table.js';
+import { ensureBuiltinDictionary } from './cohort/repository.js';
+import { nodeForkLauncher, type ComputeLauncher } from './compute.js';
+import { EventBus } from './events.js';
+import { JobService } from './jobs.js';
+import { RecentStudies } from './recent.js';
+import { createRouter, type Handlers, type Router } from './router.js';
+import { StudyService } from './study.js';
+
+export interface ServicesOptions {
+  mode: Health['mode'];
+  /** How the compute process is started; default: child_process.fork (Node). */
+  launcher?: ComputeLauncher;
+  configDir?: string;
+}
+
+export interface Services {
+  events: EventBus;
+  study: StudyService;
+  jobs: JobService;
+  cohort: CohortService;
+  router: Router;
+  shutdown(): Promise<void>;
+}
+
+/** The composition root shared by Electron (main/app), `radstudy serve` and the tests. */
+export function createServices(opts: ServicesOptions): Services {
+  const events = new EventBus();
+  const study = new StudyService(events, new RecentStudies(opts.configDir));
+  const jobs = new JobService(study, events, opts.launcher ?? nodeForkLauncher());
+  const cohort = new CohortService(study);
+  study.onOpened = () => {
+    const h = study.handle();
+    if (h && !h.readOnly) ensureBuiltinDictionary(h.db);
+    return jobs.onStudyOpened();
+  };
+  study.onClosing = () => jobs.onStudyClosing();
+  const version = appVersion();
+
+  const handlers: Handlers = {
+    'system.health': () => ({
+      ok: true,
+      app: 'RadStudy',
+      version,
+      mode: opts.mode,
+      studyPath: study.handle()?.path ?? null,
+      compute: jobs.computeState(),
+    }),
+    'study.current': () => study.info(),
+    'study.create': (input) => study.create(input.path, input.name),
+    'study.open': (input) => study.open(input.path, input.readOnly ?? false),
+    'study.close': async () => ({ closed: await study.close() }),
+    'study.recent': () => new RecentStudies(opts.configDir).list(),
+    'study.summary': () => study.summary(),
+    'jobs.list': (input) => jobs.list(input.limit),
+    'jobs.get': (input) => jobs.get(input.id),
+    'jobs.start': (input) => jobs.start(input.kind, input.params),
+    'jobs.cancel': (input) => jobs.cancel(input.id),
+    'jobs.resume': (input) => jobs.resume(input.id),
+    'cohort.dictionary': () => cohort.dictionary(),
+    'cohort.rules': () => ({ her2: [...HER2_RULES], subtype: SUBTYPE_RULES }),
+    'cohort.import.inspect': (input) => cohort.inspect(input.path),
+    'cohort.import.preview': (input) => cohort.preview(input.path, input.mapping),
+    'cohort.import.commit': (input) => cohort.commit(input.path, input.mapping),
+    'cohort.import.undo': () => cohort.undoLastImport(),
+    'cohort.table': (input) => tableDto(cohort.table(input.includeIdentifiers ?? false)),
+    'cohort.export': (input) => cohort.export(input.path, input.includeIdentifiers ?? false),
+  };
+
+  return {
+    events,
+    study,
+    jobs,
+    cohort,
+    router: createRouter(handlers),
+    async shutdown() {
+      await jobs.shutdown();
+      await study.close();
+    },
+  };
+}

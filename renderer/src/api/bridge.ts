@@ -1,0 +1,109 @@
+import type { ApiError, AppEvent } from '../../../main/api/contract.js';
+
+export type CallResult = { ok: true; data: unknown } | { ok: false; error: ApiError };
+
+/**
+ * What the renderer may use of the outside world: invoke an API method, and subscribe to
+ * pushed events. Electron's preload exposes exactly this as `window.radstudy`; in browser mode
+ * the same shape is built over loopback HTTP + server-sent events.
+ */
+export interface Bridge {
+  mode: 'electron' | 'browser';
+  invoke(method: string, input: unknown): Promise<CallResult>;
+  subscribe(listener: (event: AppEvent) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    radstudy?: Omit<Bridge, 'mode'>;
+  }
+}
+
+const TOKEN_KEY = 'radstudy.token';
+
+/** Reads the per-run token from `?token=` once, keeps it for this tab, and hides it from the URL bar. */
+export function takeToken(loc: Location = window.location): string | null {
+  const url = new URL(loc.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+function networkError(method: string, err: unknown): CallResult {
+  const reason = err instanceof Error ? err.message : String(err);
+  return {
+    ok: false,
+    error: {
+      code: 'INTERNAL',
+      message: `RadStudy's back end did not answer (${method}: ${reason}). Is \`radstudy serve\` still running?`,
+    },
+  };
+}
+
+export function createHttpBridge(token: string | null): Bridge {
+  const listeners = new Set<(event: AppEvent) => void>();
+  let source: EventSource | null = null;
+
+  const ensureSource = () => {
+    if (source) return;
+    // The SSE request is authenticated by the HttpOnly cookie set when the page was served.
+    source = new EventSource('/api/events');
+    source.addEventListener('message', (msg) => {
+      let event: AppEvent;
+      try {
+        event = JSON.parse((msg as MessageEvent<string>).data) as AppEvent;
+      } catch {
+        return;
+      }
+      for (const l of listeners) l(event);
+    });
+  };
+
+  return {
+    mode: 'browser',
+    async invoke(method, input) {
+      let res: Response;
+      try {
+        res = await fetch(`/api/rpc/${encodeURIComponent(method)}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { 'x-radstudy-token': token } : {}),
+          },
+          body: JSON.stringify(input ?? {}),
+        });
+      } catch (err) {
+        return networkError(method, err);
+      }
+      try {
+        return (await res.json()) as CallResult;
+      } catch (err) {
+        return networkError(method, err);
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      ensureSource();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && source) {
+          source.close();
+          source = null;
+        }
+      };
+    },
+  };
+}
+
+export function detectBridge(): Bridge {
+  if (window.radstudy) {
+    const exposed = window.radstudy;
+    return { mode: 'electron', invoke: exposed.invoke, subscribe: exposed.subscribe };
+  }
+  return createHttpBridge(takeToken());
+}
