@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig, type Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY } from '../main/server/csp.js';
+import { META_CONTENT_SECURITY_POLICY } from '../main/server/csp.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -16,9 +16,9 @@ function cspMetaMatchesServer(): Plugin {
     transformIndexHtml(html) {
       const match = /http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html);
       if (!match) throw new Error('renderer/index.html has no Content-Security-Policy meta tag.');
-      if (match[1] !== CONTENT_SECURITY_POLICY) {
+      if (match[1] !== META_CONTENT_SECURITY_POLICY) {
         throw new Error(
-          `The CSP meta tag in renderer/index.html differs from main/server/csp.ts.\n  meta:   ${match[1]}\n  server: ${CONTENT_SECURITY_POLICY}`,
+          `The CSP meta tag in renderer/index.html differs from main/server/csp.ts.\n  meta:   ${match[1]}\n  server: ${META_CONTENT_SECURITY_POLICY}`,
         );
       }
       return html;

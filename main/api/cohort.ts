@@ -198,3 +198,115 @@ export const cohortApi = {
     'Export the cohort to .csv or .xlsx',
   ),
 };
+
+export const FlowSchema = z.object({
+  steps: z.array(
+    z.object({
+      label: z.string(),
+      remaining: z.number().int(),
+      excluded: z
+        .object({ code: z.string(), label: z.string(), patients: z.number().int(), lesions: z.number().int() })
+        .nullable(),
+    }),
+  ),
+  analysedPatients: z.number().int(),
+  analysedLesions: z.number().int(),
+});
+
+export const ExclusionSchema = z.object({
+  id: z.number().int(),
+  patientCode: z.string(),
+  lesionCode: z.string().nullable(),
+  reasonCode: z.string(),
+  reasonLabel: z.string(),
+  note: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const AuditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  entity: z.string().nullable(),
+  entityId: z.string().nullable(),
+  field: z.string().nullable(),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+  batchId: z.number().int().nullable(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+const code = z.string().trim().min(1).max(200);
+
+export const cohortEditApi = {
+  'cohort.setValue': mutation(
+    z
+      .object({ patientCode: code, lesionCode: code.optional(), variable: z.string().min(1), value: z.string().max(10_000) })
+      .strict(),
+    z.object({ shown: z.string() }),
+    'Edit one cell of the cohort table (validated, audited)',
+  ),
+  'cohort.exclusions': query(z.object({}).strict(), z.array(ExclusionSchema), 'Exclusions with their reasons'),
+  'cohort.exclude': mutation(
+    z
+      .object({
+        patientCode: code,
+        lesionCode: code.optional(),
+        reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'reason codes are upper case with _, e.g. MRI_ARTIFACT'),
+        reasonLabel: z.string().max(200).optional(),
+        note: z.string().max(2000).optional(),
+      })
+      .strict(),
+    z.object({ id: z.number().int() }),
+    'Exclude a patient or a lesion with a reason code',
+  ),
+  'cohort.unexclude': mutation(
+    z.object({ id: z.number().int().positive() }).strict(),
+    z.object({ removed: z.boolean() }),
+    'Remove an exclusion',
+  ),
+  'cohort.flow': query(
+    z.object({}).strict(),
+    FlowSchema.extend({ svg: z.string() }),
+    'CONSORT-style flow of the cohort with its SVG',
+  ),
+  'cohort.flow.export': mutation(
+    z.object({ path: filePath }).strict(),
+    z.object({ path: z.string() }),
+    'Write the flow diagram as .svg or .png (300 dpi)',
+  ),
+  'audit.list': query(
+    z.object({ limit: z.number().int().min(1).max(10_000).optional(), entity: z.string().optional() }).strict(),
+    z.array(AuditEntrySchema),
+    'The audit log, newest first',
+  ),
+  'audit.export': mutation(
+    z.object({ path: filePath }).strict(),
+    z.object({ path: z.string(), rows: z.number().int() }),
+    'Export the audit log as CSV',
+  ),
+};
+
+export const dictionaryApi = {
+  'cohort.variable.save': mutation(
+    z.object({ variable: VariableDefSchema }).strict(),
+    StoredVariableSchema,
+    'Add a variable to the data dictionary, or change one (matched by name)',
+  ),
+  'cohort.variable.delete': mutation(
+    z.object({ name: z.string().min(1) }).strict(),
+    z.object({ deleted: z.boolean(), values: z.number().int() }),
+    'Delete a variable and its values from the data dictionary',
+  ),
+  'cohort.mappings': query(
+    z.object({}).strict(),
+    z.array(z.object({ name: z.string(), mapping: ImportMappingSchema, updatedAt: z.string() })),
+    'Saved column mappings',
+  ),
+  'cohort.mapping.save': mutation(
+    z.object({ name: z.string().trim().min(1).max(200), mapping: ImportMappingSchema }).strict(),
+    z.object({ name: z.string() }),
+    'Save a column mapping for re-use',
+  ),
+};

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { cohortApi } from './cohort.js';
+import { cohortApi, cohortEditApi, dictionaryApi } from './cohort.js';
+import { imagesApi } from './images.js';
 import { jobsApi } from './jobs.js';
 import { studyApi } from './study.js';
 import { systemApi } from './system.js';
@@ -13,6 +14,9 @@ export const api = {
   ...studyApi,
   ...jobsApi,
   ...cohortApi,
+  ...cohortEditApi,
+  ...dictionaryApi,
+  ...imagesApi,
 };
 
 export type Api = typeof api;
@@ -28,6 +32,7 @@ export function isMethod(name: string): name is Method {
 export * from './cohort.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './images.js';
 export * from './jobs.js';
 export * from './study.js';
 export * from './system.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiErrorSchema } from './errors.js';
+import { ImagesImportParamsSchema, ImagesImportResultSchema } from './images.js';
 import { mutation, query } from './procedure.js';
 
 export const jobStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
@@ -34,6 +35,11 @@ export const jobKinds = {
     label: 'Check and back up the study file',
     params: StudyCheckParamsSchema,
     result: StudyCheckResultSchema,
+  },
+  'images.import': {
+    label: 'Import a DICOM folder',
+    params: ImagesImportParamsSchema,
+    result: ImagesImportResultSchema,
   },
 } as const;
 export type JobKind = keyof typeof jobKinds;

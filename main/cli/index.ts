@@ -8,6 +8,9 @@ import type { ImportPreview } from '../api/cohort.js';
 import { toApiError } from '../api/errors.js';
 import { startHttpBridge } from '../server/http.js';
 import { createServices } from '../services/index.js';
+import { registerDemoCommand } from './demo.js';
+import { registerExtractCommand } from './extract.js';
+import { registerImageCommands } from './images.js';
 
 function portNumber(value: string): number {
   const n = Number(value);
@@ -236,6 +239,10 @@ export function buildCli(): Command {
         process.stdout.write(`Exported ${d.rows} lesion rows × ${d.columns} columns to ${d.path}\n`);
       });
     });
+
+  registerImageCommands(program);
+  registerExtractCommand(program);
+  registerDemoCommand(program);
 
   return program;
 }

@@ -16,3 +16,11 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * The same policy for the `<meta>` tag in index.html: browsers ignore `frame-ancestors` there
+ * (and warn), so it is only sent as a header (browser mode, and Electron's session).
+ */
+export const META_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.split('; ')
+  .filter((d) => !d.startsWith('frame-ancestors'))
+  .join('; ');

@@ -7,6 +7,7 @@ import { tableDto } from './cohort/table.js';
 import { ensureBuiltinDictionary } from './cohort/repository.js';
 import { nodeForkLauncher, type ComputeLauncher } from './compute.js';
 import { EventBus } from './events.js';
+import { ImagesService } from './images/service.js';
 import { JobService } from './jobs.js';
 import { RecentStudies } from './recent.js';
 import { createRouter, type Handlers, type Router } from './router.js';
@@ -34,6 +35,7 @@ export function createServices(opts: ServicesOptions): Services {
   const study = new StudyService(events, new RecentStudies(opts.configDir));
   const jobs = new JobService(study, events, opts.launcher ?? nodeForkLauncher());
   const cohort = new CohortService(study);
+  const images = new ImagesService(study, jobs);
   study.onOpened = () => {
     const h = study.handle();
     if (h && !h.readOnly) ensureBuiltinDictionary(h.db);
@@ -70,6 +72,25 @@ export function createServices(opts: ServicesOptions): Services {
     'cohort.import.undo': () => cohort.undoLastImport(),
     'cohort.table': (input) => tableDto(cohort.table(input.includeIdentifiers ?? false)),
     'cohort.export': (input) => cohort.export(input.path, input.includeIdentifiers ?? false),
+    'cohort.setValue': (input) => cohort.setValue(input),
+    'cohort.exclusions': () => cohort.exclusions(),
+    'cohort.exclude': (input) => cohort.exclude(input),
+    'cohort.unexclude': (input) => cohort.unexclude(input.id),
+    'cohort.flow': () => cohort.flow(),
+    'cohort.flow.export': (input) => cohort.exportFlow(input.path),
+    'audit.list': (input) => cohort.audit(input.limit, input.entity),
+    'audit.export': (input) => cohort.exportAudit(input.path),
+    'cohort.variable.save': (input) => cohort.saveVariable(input.variable),
+    'cohort.variable.delete': (input) => cohort.deleteVariable(input.name),
+    'cohort.mappings': () => cohort.mappings(),
+    'cohort.mapping.save': (input) => cohort.saveMapping(input.name, input.mapping),
+    'images.import': (input) => images.startImport(input),
+    'images.series.list': (input) => images.list(input.patientId),
+    'images.series.setKind': (input) => images.setKind(input),
+    'images.series.link': (input) => images.link(input),
+    'images.verify': (input) => images.verify(input.seriesId),
+    'images.rules.get': () => images.rules(),
+    'images.rules.set': (input) => images.setRules(input.rules, input.reapply),
   };
 
   return {

@@ -4,6 +4,8 @@ import { jobKinds, type Job, type JobKind } from '../api/jobs.js';
 import { JobRepository } from '../../db/repositories/jobs.js';
 import { appendAudit } from '../../db/repositories/audit.js';
 import { writeMeta } from '../../db/repositories/meta.js';
+import type { ImagesImportResult } from '../api/images.js';
+import { recordImport } from './images/repository.js';
 import { ComputeClient, type ComputeLauncher, type ComputeState } from './compute.js';
 import type { EventBus } from './events.js';
 import type { StudyService } from './study.js';
@@ -235,6 +237,7 @@ export class JobService {
   /** What a finished job records in the study beyond its own row. */
   private afterSuccess(kind: JobKind, result: unknown, jobId: number): void {
     const db = this.study.requireHandle().db;
+    if (kind === 'images.import') recordImport(db, result as ImagesImportResult, jobId);
     if (kind === 'study.check') {
       const r = result as { backupPath: string; sha256: string };
       writeMeta(db, 'last_backup', JSON.stringify({ at: new Date().toISOString(), path: r.backupPath, sha256: r.sha256 }));

@@ -1,9 +1,11 @@
 // `npm run bench [-- filter]`: runs every benchmark (or those whose name contains the filter),
 // prints measurements and ratios, and writes them with machine info to test/bench/results/.
 import { cohortBenchmarks } from './cohort.bench.js';
+import { demoBenchmarks } from './demo.bench.js';
+import { radiomicsBenchmarks } from './radiomics.bench.js';
 import { foundationBenchmarks } from './foundation.bench.js';
 import { runAll, type Benchmark } from './harness.js';
 
-const all: Benchmark[] = [...foundationBenchmarks, ...cohortBenchmarks];
+const all: Benchmark[] = [...foundationBenchmarks, ...cohortBenchmarks, ...radiomicsBenchmarks, ...demoBenchmarks];
 await runAll(all, process.argv[2]);
 process.exit(0);

@@ -110,3 +110,22 @@ describe('RadStudy in browser mode (Playwright + Debian Chromium)', () => {
     await expect.poll(() => page.getByTestId('shortcuts-help').isVisible()).toBe(true);
   });
 });
+
+describe('when the back end goes away', () => {
+  it('shows a connection-lost banner instead of failing silently', async () => {
+    const t2 = tmpDir('radstudy-e2e-conn-');
+    const server = await serve(['--port', '0'], { RADSTUDY_CONFIG_DIR: t2.dir });
+    const b = await openBrowser();
+    try {
+      await b.page.goto(server.url);
+      await expect.poll(() => b.page.getByTestId('create-path').isVisible(), { timeout: 15_000 }).toBe(true);
+      expect(await b.page.getByTestId('connection-lost').count()).toBe(0);
+      await server.stop();
+      await expect.poll(() => b.page.getByTestId('connection-lost').isVisible(), { timeout: 15_000 }).toBe(true);
+    } finally {
+      await b.close();
+      await server.stop();
+      t2.cleanup();
+    }
+  });
+});

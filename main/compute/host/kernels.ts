@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { extractCase, type ExtractCaseArgs, type ExtractCaseResult } from '../radiomics/batch.js';
 
 /**
  * Kernels the worker threads can run, by name. A kernel is a pure function of its arguments
@@ -15,6 +16,14 @@ export const kernels = {
     const v = args.values;
     for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
     return s;
+  },
+  /**
+   * PyRadiomics-mode extraction of one case: image + mask (decoded volumes, or NRRD/NIfTI file
+   * bytes, transferred) + settings → ordered feature names/values + diagnostics, or the input
+   * problem as `{ ok: false, error }` (see radiomics/batch.ts).
+   */
+  radiomicsExtract(args: ExtractCaseArgs): ExtractCaseResult {
+    return extractCase(args);
   },
   /** Busy-waits for `ms` milliseconds (lets tests exercise cancel and crash of a busy worker). */
   spin(args: { ms: number }): number {

@@ -1,8 +1,10 @@
 import type { JobKind } from '../../api/jobs.js';
 import type { JobHandler } from './context.js';
+import { imageImportJob } from './image-import.js';
 import { studyCheckJob } from './study-check.js';
 
 /** Every job kind of the API contract has its handler here (the type makes a missing one an error). */
 export const jobHandlers: Record<JobKind, JobHandler> = {
   'study.check': studyCheckJob,
+  'images.import': imageImportJob,
 };

@@ -67,9 +67,13 @@ export function commitImport(
       log('cohort.center.create', 'center', id, null, undefined, c);
     }
     let index = loadEntityIndex(db);
+    // Entities created by this import have no stored values yet: no need to look them up.
+    const newPatients = new Set<number>();
+    const newLesions = new Set<number>();
     const insPatient = db.prepare('INSERT INTO patient(code, center_id) VALUES (?, ?)');
     for (const p of plan.patients) {
       const id = Number(insPatient.run(p.code, index.centers.get(p.centerCode)!).lastInsertRowid);
+      newPatients.add(id);
       log('cohort.patient.create', 'patient', id, null, undefined, p);
     }
     index = loadEntityIndex(db);
@@ -92,6 +96,7 @@ export function commitImport(
             f.multifocal_group ?? null,
           ).lastInsertRowid,
         );
+        newLesions.add(id);
         log('cohort.lesion.create', 'lesion', id, null, undefined, { patient: l.patientCode, code: l.code, ...f });
         index.lesions.set(lesionKey(patientId, l.code), id);
         continue;
@@ -112,25 +117,36 @@ export function commitImport(
     );
     const getP = db.prepare('SELECT num, txt, missing_code FROM patient_value WHERE patient_id = ? AND variable_id = ?');
     const getL = db.prepare('SELECT num, txt, missing_code FROM lesion_value WHERE lesion_id = ? AND variable_id = ?');
+    // Values of entities created by this import are audited once per entity (their creation
+    // is undone by deleting the entity); values changed on existing entities one by one.
+    const initial = new Map<string, { entity: 'patient' | 'lesion'; id: number; values: Record<string, unknown> }>();
+    const initialOf = (entity: 'patient' | 'lesion', id: number) => {
+      const key = `${entity}:${id}`;
+      let entry = initial.get(key);
+      if (!entry) initial.set(key, (entry = { entity, id, values: {} }));
+      return entry.values;
+    };
     for (const w of plan.values) {
       const patientId = index.patients.get(w.patientCode)!.id;
       const v = w.value;
       const row = v.kind === 'missing' ? [null, null, v.code ?? ''] : [v.num, v.txt, null];
+      const after = { num: row[0], txt: row[1], missing_code: row[2] };
       if (w.scope === 'patient') {
-        const before = getP.get(patientId, w.variable.id) ?? null;
+        const isNew = newPatients.has(patientId);
+        const before = isNew ? null : (getP.get(patientId, w.variable.id) ?? null);
         upsertP.run(patientId, w.variable.id, ...row);
-        log('cohort.value.set', 'patient', patientId, w.variable.name, before, {
-          num: row[0],
-          txt: row[1],
-          missing_code: row[2],
-        });
+        if (isNew) initialOf('patient', patientId)[w.variable.name] = after;
+        else log('cohort.value.set', 'patient', patientId, w.variable.name, before, after);
       } else {
         const lesionId = index.lesions.get(lesionKey(patientId, w.lesionCode!))!;
-        const before = getL.get(lesionId, w.variable.id) ?? null;
+        const isNew = newLesions.has(lesionId);
+        const before = isNew ? null : (getL.get(lesionId, w.variable.id) ?? null);
         upsertL.run(lesionId, w.variable.id, ...row);
-        log('cohort.value.set', 'lesion', lesionId, w.variable.name, before, { num: row[0], txt: row[1], missing_code: row[2] });
+        if (isNew) initialOf('lesion', lesionId)[w.variable.name] = after;
+        else log('cohort.value.set', 'lesion', lesionId, w.variable.name, before, after);
       }
     }
+    for (const e of initial.values()) log('cohort.values.initial', e.entity, e.id, null, undefined, e.values);
     return batchId;
   });
   return { batchId: run(), preview: plan.preview };

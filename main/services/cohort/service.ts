@@ -2,8 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../api/errors.js';
-import { ImportMappingSchema, type ImportMapping, type ImportPreview } from '../../api/cohort.js';
+import { ImportMappingSchema, type ImportMapping, type ImportPreview, type VariableDef } from '../../api/cohort.js';
 import type { StudyService } from '../study.js';
+import { auditCsv, listAudit } from './audit.js';
+import { deleteVariable, listMappings, saveMapping, saveVariable } from './dictionary.js';
+import { setValue, type SetValueInput } from './edit.js';
+import { addExclusion, exclusionFlow, flowSvg, removeExclusion, type ExclusionInput } from './exclusions.js';
 import { commitImport, undoLastImport } from './import-commit.js';
 import { planImport } from './import-plan.js';
 import { suggestMapping } from './mapping.js';
@@ -129,5 +133,82 @@ export class CohortService {
       throw new AppError('VALIDATION', `Export writes .csv or .xlsx files (got ${path.basename(out)}).`);
     }
     return { path: out, rows: table.rows.length, columns: table.columns.length };
+  }
+
+  setValue(input: SetValueInput, actor = 'coordinator') {
+    return setValue(this.db(true), input, actor);
+  }
+
+  exclusions() {
+    return this.db()
+      .prepare(
+        `SELECT e.id, coalesce(p.code, lp.code) AS patientCode, l.code AS lesionCode, e.reason_code AS reasonCode, r.label AS reasonLabel, e.note, e.created_at AS createdAt
+           FROM exclusion e JOIN exclusion_reason r ON r.code = e.reason_code
+           LEFT JOIN patient p ON p.id = e.patient_id LEFT JOIN lesion l ON l.id = e.lesion_id LEFT JOIN patient lp ON lp.id = l.patient_id
+           ORDER BY r.position, e.id`,
+      )
+      .all() as {
+      id: number;
+      patientCode: string;
+      lesionCode: string | null;
+      reasonCode: string;
+      reasonLabel: string;
+      note: string | null;
+      createdAt: string;
+    }[];
+  }
+
+  exclude(x: ExclusionInput, actor = 'coordinator') {
+    return { id: addExclusion(this.db(true), x, actor) };
+  }
+
+  unexclude(id: number, actor = 'coordinator') {
+    removeExclusion(this.db(true), id, actor);
+    return { removed: true };
+  }
+
+  flow() {
+    const flow = exclusionFlow(this.db());
+    return { ...flow, svg: flowSvg(flow) };
+  }
+
+  /** Writes the flow diagram as SVG, or as PNG rendered at 300 dpi. */
+  async exportFlow(out: string): Promise<{ path: string }> {
+    const svg = flowSvg(exclusionFlow(this.db()));
+    const ext = path.extname(out).toLowerCase();
+    if (ext === '.svg') writeFileSync(out, svg);
+    else if (ext === '.png') {
+      const { Resvg } = await import('@resvg/resvg-js');
+      // SVG user units are CSS pixels (96 per inch): 300 dpi is a zoom of 300/96.
+      const png = new Resvg(svg, { fitTo: { mode: 'zoom', value: 300 / 96 }, font: { loadSystemFonts: true } }).render().asPng();
+      writeFileSync(out, png);
+    } else throw new AppError('VALIDATION', `The flow diagram is written as .svg or .png (got ${path.basename(out)}).`);
+    return { path: out };
+  }
+
+  audit(limit?: number, entity?: string) {
+    return listAudit(this.db(), limit, entity);
+  }
+
+  exportAudit(out: string) {
+    const { csv, rows } = auditCsv(this.db());
+    writeFileSync(out, '\uFEFF' + csv, 'utf8');
+    return { path: out, rows };
+  }
+
+  saveVariable(v: VariableDef, actor = 'coordinator') {
+    return saveVariable(this.db(true), v, actor);
+  }
+
+  deleteVariable(name: string, actor = 'coordinator') {
+    return deleteVariable(this.db(true), name, actor);
+  }
+
+  mappings() {
+    return listMappings(this.db());
+  }
+
+  saveMapping(name: string, mapping: ImportMapping) {
+    return saveMapping(this.db(true), name, mapping);
   }
 }

@@ -11,6 +11,8 @@ export interface Bridge {
   mode: 'electron' | 'browser';
   invoke(method: string, input: unknown): Promise<CallResult>;
   subscribe(listener: (event: AppEvent) => void): () => void;
+  /** Reports when the event stream to the back end is lost and comes back (browser mode). */
+  onConnection?(listener: (connected: boolean) => void): () => void;
 }
 
 declare global {
@@ -47,12 +49,22 @@ function networkError(method: string, err: unknown): CallResult {
 
 export function createHttpBridge(token: string | null): Bridge {
   const listeners = new Set<(event: AppEvent) => void>();
+  const connectionListeners = new Set<(connected: boolean) => void>();
   let source: EventSource | null = null;
+  let connected: boolean | null = null;
+  const setConnected = (value: boolean) => {
+    if (connected === value) return;
+    connected = value;
+    for (const l of connectionListeners) l(value);
+  };
 
   const ensureSource = () => {
     if (source) return;
     // The SSE request is authenticated by the HttpOnly cookie set when the page was served.
     source = new EventSource('/api/events');
+    // EventSource reconnects by itself; these only tell the UI whether it is connected now.
+    source.addEventListener('open', () => setConnected(true));
+    source.addEventListener('error', () => setConnected(false));
     source.addEventListener('message', (msg) => {
       let event: AppEvent;
       try {
@@ -85,6 +97,10 @@ export function createHttpBridge(token: string | null): Bridge {
       } catch (err) {
         return networkError(method, err);
       }
+    },
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
     },
     subscribe(listener) {
       listeners.add(listener);

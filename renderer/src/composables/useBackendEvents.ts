@@ -1,12 +1,18 @@
-import { onBeforeUnmount, onMounted } from 'vue';
+import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
 import type { AppEvent } from '../../../main/api/contract.js';
 import { getBridge } from '../api/client.js';
 import { useJobsStore } from '../stores/jobs.js';
 import { useStudyStore } from '../stores/study.js';
 import { useSystemStore } from '../stores/system.js';
 
-/** Routes pushed events (IPC or SSE) to the stores for as long as the shell is mounted. */
-export function useBackendEvents(): void {
+/**
+ * Routes pushed events (IPC or SSE) to the stores for as long as the shell is mounted, and
+ * tracks whether the back end is reachable; after a reconnection the stores reload, since
+ * events sent meanwhile were missed.
+ */
+export function useBackendEvents(): { connected: Ref<boolean> } {
+  const connected = ref(true);
+  let stopConnection: (() => void) | null = null;
   const study = useStudyStore();
   const jobs = useJobsStore();
   const system = useSystemStore();
@@ -27,10 +33,23 @@ export function useBackendEvents(): void {
   }
 
   onMounted(() => {
-    unsubscribe = getBridge().subscribe(dispatch);
+    const bridge = getBridge();
+    unsubscribe = bridge.subscribe(dispatch);
+    stopConnection =
+      bridge.onConnection?.((ok) => {
+        const wasLost = !connected.value;
+        connected.value = ok;
+        if (ok && wasLost) {
+          void study.init();
+          void system.refresh();
+        }
+      }) ?? null;
   });
   onBeforeUnmount(() => {
     unsubscribe?.();
     unsubscribe = null;
+    stopConnection?.();
+    stopConnection = null;
   });
+  return { connected };
 }

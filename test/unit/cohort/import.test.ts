@@ -115,12 +115,14 @@ describe('clinical import', () => {
     expect(cell('P003', 'L1', 'tic_type')).toBe('II');
     expect(cell('P001', 'L2', 'side')).toBe('right');
     const db = s.study.requireHandle().db;
-    expect(
-      db.prepare("SELECT count(*) FROM audit_log WHERE batch_id = ? AND action = 'cohort.value.set'").pluck().get(batchId),
-    ).toBe(
-      // 3 patient ages + 4 lesions × (er, pr, ihc, ki67, tic) + 1 fish
-      3 + 4 * 5 + 1,
-    );
+    // New entities: one audit entry each with all their values (3 patients, 4 lesions).
+    const initial = db
+      .prepare("SELECT entity, after FROM audit_log WHERE batch_id = ? AND action = 'cohort.values.initial'")
+      .all(batchId) as { entity: string; after: string }[];
+    expect(initial.filter((e) => e.entity === 'patient')).toHaveLength(3);
+    expect(initial.filter((e) => e.entity === 'lesion')).toHaveLength(4);
+    const valuesAudited = initial.reduce((n, e) => n + Object.keys(JSON.parse(e.after) as object).length, 0);
+    expect(valuesAudited).toBe(3 + 4 * 5 + 1); // ages; er, pr, ihc, ki67, tic per lesion; one FISH
   });
 
   it('reads UTF-8 with a BOM and tab-separated files', async () => {

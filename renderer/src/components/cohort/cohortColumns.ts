@@ -44,14 +44,14 @@ const ENTITY_WIDTH: Record<string, number> = {
   side: 64,
   clock_position: 62,
   quadrant: 82,
-  is_index: 66,
-  multifocal_group: 92,
+  is_index: 100,
+  multifocal_group: 124,
 };
 
 function widthFor(label: string, type: TableColumnDto['type']): number {
   const byType = type === 'text' ? 150 : type === 'categorical' ? 130 : type === 'date' ? 100 : 88;
-  // About 6.5 px per character of the 12 px header font, within sensible bounds.
-  return Math.round(Math.min(190, Math.max(byType, label.length * 6.5 + 28)));
+  // About 7 px per character of the 12 px bold header font, plus room for the sort arrow.
+  return Math.round(Math.min(200, Math.max(byType, label.length * 7 + 34)));
 }
 
 function groupRank(group: string): number {

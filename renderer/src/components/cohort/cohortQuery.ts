@@ -78,7 +78,12 @@ export function filterRows(
  * Sorted copy of `indices` by one column. Missing values go last in both directions (they are
  * not "small"); ties keep the table's order (center, patient, lesion) because the sort is stable.
  */
-export function sortRows(indices: readonly number[], rows: readonly (readonly string[])[], column: ViewColumn, direction: SortDirection): number[] {
+export function sortRows(
+  indices: readonly number[],
+  rows: readonly (readonly string[])[],
+  column: ViewColumn,
+  direction: SortDirection,
+): number[] {
   const sign = direction === 'asc' ? 1 : -1;
   const n = indices.length;
   const order = indices.slice();
@@ -123,7 +128,11 @@ export function distinctValues(rows: readonly (readonly string[])[], column: Vie
     const v = row[column.index] ?? '';
     counts.set(v, (counts.get(v) ?? 0) + 1);
   }
-  const list = [...counts.entries()].map(([value, count]) => ({ value, label: value === '' ? '(missing)' : displayValue(column, value), count }));
+  const list = [...counts.entries()].map(([value, count]) => ({
+    value,
+    label: value === '' ? '(missing)' : displayValue(column, value),
+    count,
+  }));
   const rank = column.rank;
   return list.sort((a, b) => {
     if (a.value === '' || b.value === '') return a.value === b.value ? 0 : a.value === '' ? 1 : -1;
@@ -139,7 +148,12 @@ export interface CenterCount {
 }
 
 /** Patients and lesions per center among the given rows. */
-export function centerCounts(rows: readonly (readonly string[])[], indices: readonly number[], centerIndex: number, patientIndex: number): CenterCount[] {
+export function centerCounts(
+  rows: readonly (readonly string[])[],
+  indices: readonly number[],
+  centerIndex: number,
+  patientIndex: number,
+): CenterCount[] {
   const byCenter = new Map<string, { patients: Set<string>; lesions: number }>();
   for (const r of indices) {
     const row = rows[r]!;
@@ -165,7 +179,11 @@ export interface Missingness {
 }
 
 /** Share of rows without a value, per variable column, most missing first. */
-export function missingness(rows: readonly (readonly string[])[], indices: readonly number[], columns: readonly ViewColumn[]): Missingness[] {
+export function missingness(
+  rows: readonly (readonly string[])[],
+  indices: readonly number[],
+  columns: readonly ViewColumn[],
+): Missingness[] {
   const vars = columns.filter((c) => c.kind === 'variable');
   const missing = new Uint32Array(vars.length);
   for (const r of indices) {

@@ -1,4 +1,4 @@
-import { computed, onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
+import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
 
 /**
  * Row and column windowing for a large table with a fixed row height: only the rows (and the
@@ -13,13 +13,25 @@ export interface RowWindow {
   end: number;
 }
 
-/** Rows intersecting [scrollTop, scrollTop + height), widened by `overscan` rows on each side. */
-export function rowWindow(scrollTop: number, viewportHeight: number, rowHeight: number, rowCount: number, overscan: number): RowWindow {
+/**
+ * Rows intersecting [scrollTop, scrollTop + height), widened by `overscan` rows on each side.
+ * The first row is rounded down to a multiple of `chunk`, so most scroll steps leave the window
+ * (and the rendered rows) unchanged: the table re-renders only every `chunk` rows.
+ */
+export function rowWindow(
+  scrollTop: number,
+  viewportHeight: number,
+  rowHeight: number,
+  rowCount: number,
+  overscan: number,
+  chunk = 1,
+): RowWindow {
   if (rowCount <= 0 || rowHeight <= 0) return { start: 0, end: 0 };
-  const first = Math.floor(Math.max(0, scrollTop) / rowHeight);
+  const step = Math.max(1, Math.floor(chunk));
+  const first = Math.floor(Math.floor(Math.max(0, scrollTop) / rowHeight) / step) * step;
   const visible = Math.ceil(Math.max(0, viewportHeight) / rowHeight) + 1;
   const start = Math.max(0, Math.min(rowCount - 1, first - overscan));
-  const end = Math.min(rowCount, first + visible + overscan);
+  const end = Math.min(rowCount, first + visible + step + overscan);
   return { start, end: Math.max(start, end) };
 }
 
@@ -34,7 +46,12 @@ export interface ColumnWindow {
  * Scrolling columns intersecting the visible band. `offsets[i]` is the left edge of column i
  * within the scrolling part (after the pinned columns), `offsets[n]` the total width.
  */
-export function columnWindow(offsets: readonly number[], scrollLeft: number, visibleWidth: number, overscanPx: number): ColumnWindow {
+export function columnWindow(
+  offsets: readonly number[],
+  scrollLeft: number,
+  visibleWidth: number,
+  overscanPx: number,
+): ColumnWindow {
   const n = offsets.length - 1;
   if (n <= 0) return { start: 0, end: 0, leftPx: 0 };
   const lo = Math.max(0, scrollLeft - overscanPx);
@@ -109,14 +126,4 @@ export function offsetsOf(widths: readonly number[]): number[] {
   out[0] = 0;
   for (let i = 0; i < widths.length; i++) out[i + 1] = out[i]! + widths[i]!;
   return out;
-}
-
-export function useRowWindow(
-  box: ReturnType<typeof useScrollBox>,
-  rowCount: Ref<number>,
-  rowHeight: number,
-  headerHeight: number,
-  overscan = 8,
-) {
-  return computed(() => rowWindow(box.scrollTop.value, box.height.value - headerHeight, rowHeight, rowCount.value, overscan));
 }

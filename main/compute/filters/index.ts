@@ -1,0 +1,107 @@
+/**
+ * PyRadiomics image types (the `imageType` section of a parameter file) as one entry point for
+ * the feature engine: `applyImageType(image, 'Wavelet', settings)` returns the derived images
+ * with PyRadiomics' names (`wavelet-LLH`, `log-sigma-2-0-mm-3D`, `square`, …) in PyRadiomics'
+ * yield order (radiomics/imageoperations.py, `get<ImageType>Image`).
+ *
+ * How PyRadiomics 3 uses it (featureextractor.execute), i.e. how extract.ts should:
+ * 1. loadImage: normalise the whole image (normalize), then resample image and mask (this crops
+ *    both to the ROI bounding box padded by padDistance), or, with preCrop and no resampling,
+ *    crop both to the bounding box padded by padDistance. Otherwise the whole image is kept.
+ * 2. checkMask → bounding box; re-segment on the ORIGINAL image's intensities and check again.
+ * 3. Shape features once, on the original mask (re-segmented only with resegmentShape).
+ * 4. For each enabled image type (parameter-file order), settings = global settings overridden by
+ *    the image type's own keys; the filter gets the step-1 image (normalised values, not the mask).
+ * 5. Each derived image is cropped to the step-2 bounding box with the step-2 (re-segmented) ROI,
+ *    then discretised with its own binWidth/binCount and fed to every non-shape feature class;
+ *    names are `<imageTypeName>_<class>_<Feature>` (voxelArrayShift applies to every image type).
+ */
+import type { Volume } from '../imaging/volume.js';
+import type { RadiomicsSettings } from '../radiomics/settings.js';
+import { laplacianOfGaussian, logApplicable, logImageName } from './log.js';
+import { exponentialImage, gradientMagnitudeImage, logarithmImage, squareImage, squareRootImage } from './simple.js';
+import type { NamedImage } from './wavelet.js';
+import { waveletImages } from './wavelet.js';
+
+export type { NamedImage } from './wavelet.js';
+export { waveletImages, swtnLevel } from './wavelet.js';
+export { waveletBank, SUPPORTED_WAVELETS } from './waveletBanks.js';
+export { laplacianOfGaussian, logApplicable, logImageName } from './log.js';
+export { exponentialImage, gradientMagnitudeImage, logarithmImage, squareImage, squareRootImage } from './simple.js';
+
+/** PyRadiomics image-type keys (parameter file `imageType`), except LBP2D/LBP3D (not yet). */
+export const IMAGE_TYPES = [
+  'Original',
+  'Wavelet',
+  'LoG',
+  'Square',
+  'SquareRoot',
+  'Logarithm',
+  'Exponential',
+  'Gradient',
+] as const;
+export type ImageType = (typeof IMAGE_TYPES)[number];
+
+/** The settings the filters read (PyRadiomics names); the global settings merged with the image type's own. */
+export type FilterSettings = Partial<
+  Pick<RadiomicsSettings, 'sigma' | 'wavelet' | 'start_level' | 'level' | 'force2D' | 'force2Ddimension' | 'gradientUseSpacing'>
+>;
+
+/**
+ * The derived images of one image type. `warnings` receives what PyRadiomics would log as a
+ * warning when it yields nothing for a parameter (LoG σ ≤ 0 or too large for the image).
+ */
+export function applyImageType(
+  image: Volume,
+  imageType: ImageType,
+  settings: FilterSettings = {},
+  warnings: string[] = [],
+): NamedImage[] {
+  const scalar = (v: Volume): Volume<Float64Array> | Volume<Float32Array> =>
+    v.data instanceof Float64Array || v.data instanceof Float32Array
+      ? (v as Volume<Float64Array> | Volume<Float32Array>)
+      : { ...v, data: Float64Array.from(v.data) };
+  switch (imageType) {
+    case 'Original':
+      return [{ name: 'original', volume: scalar(image) }];
+    case 'Wavelet':
+      return waveletImages(image, {
+        wavelet: settings.wavelet ?? 'coif1',
+        startLevel: settings.start_level ?? 0,
+        level: settings.level ?? 1,
+        force2D: settings.force2D ?? false,
+        force2Ddimension: settings.force2Ddimension ?? 0,
+      });
+    case 'LoG': {
+      const out: NamedImage[] = [];
+      const sigmas = settings.sigma ?? [];
+      if (sigmas.length === 0) warnings.push('LoG image type enabled without sigma values: no LoG image computed');
+      if (Math.min(...image.size) < 4) {
+        warnings.push(`image too small for the LoG filter (size ${image.size.join('×')}, every axis needs ≥ 4 voxels)`);
+        return out;
+      }
+      for (const sigma of sigmas) {
+        if (!logApplicable(image.size, image.spacingMm, sigma)) {
+          warnings.push(
+            sigma > 0
+              ? `LoG sigma ${sigma} mm skipped: every axis needs at least ⌈sigma/spacing⌉ + 1 voxels (size ${image.size.join('×')})`
+              : `LoG sigma must be greater than 0, got ${sigma}`,
+          );
+          continue;
+        }
+        out.push({ name: logImageName(sigma), volume: laplacianOfGaussian(image, sigma, true) });
+      }
+      return out;
+    }
+    case 'Square':
+      return [{ name: 'square', volume: squareImage(image) }];
+    case 'SquareRoot':
+      return [{ name: 'squareroot', volume: squareRootImage(image) }];
+    case 'Logarithm':
+      return [{ name: 'logarithm', volume: logarithmImage(image) }];
+    case 'Exponential':
+      return [{ name: 'exponential', volume: exponentialImage(image) }];
+    case 'Gradient':
+      return [{ name: 'gradient', volume: gradientMagnitudeImage(image, settings.gradientUseSpacing ?? true) }];
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * Laplacian of Gaussian as PyRadiomics 3 computes its `log-sigma-<σ>-mm-3D` image types
+ * (imageoperations.getLoGImage): SimpleITK `LaplacianRecursiveGaussianImageFilter` with
+ * NormalizeAcrossScale on and σ in mm, i.e. σ² · Σ_d ∂²(G_σ ∗ I)/∂x_d² in physical units.
+ *
+ * Definitions (read from ITK 5, Apache-2.0; this is an independent implementation):
+ * - R. Deriche, "Recursively implementing the Gaussian and its derivatives", INRIA RR-1893,
+ *   1993: 4th-order causal + anti-causal IIR approximations of the Gaussian (order 0) and its
+ *   second derivative (order 2), with parameters a0, a1, b0, b1, ω0, ω1, λ0, λ1 as tabulated by
+ *   ITK's `RecursiveGaussianImageFilter::SetUp` (values below).
+ * - ITK normalises the order-0 filter to unit DC gain and the order-2 filter to the exact second
+ *   moment (alpha0, alpha2, beta in SetUp), multiplies the order-2 filter by σ² (mm) when
+ *   normalising across scale, and starts each pass as if the border sample extended to
+ *   infinity (RecursiveSeparableImageFilter::FilterDataArray).
+ * - LaplacianRecursiveGaussianImageFilter: for each axis d, order 2 along d, then order 0 along
+ *   the other axes in increasing order, each pass stored as float32 (ITK's InternalRealType);
+ *   the sum accumulates in float32 as acc + pass · (1 / spacing_d²). SimpleITK outputs float32.
+ *
+ * Lines are filtered in double precision; intermediate images are Float32Array as in ITK.
+ */
+import type { Vec3, Volume } from '../imaging/volume.js';
+
+/** Coefficients of one recursive pass (ITK names: N causal, M anti-causal, D feedback, B border). */
+interface RecursiveCoefficients {
+  n0: number;
+  n1: number;
+  n2: number;
+  n3: number;
+  m1: number;
+  m2: number;
+  m3: number;
+  m4: number;
+  d1: number;
+  d2: number;
+  d3: number;
+  d4: number;
+  bn1: number;
+  bn2: number;
+  bn3: number;
+  bn4: number;
+  bm1: number;
+  bm2: number;
+  bm3: number;
+  bm4: number;
+}
+
+// Deriche's parameters as tabulated in ITK (index = derivative order 0, 1, 2).
+const A1 = [1.353, -0.6724, -1.3563];
+const B1 = [1.8151, -3.4327, 5.2318];
+const A2 = [-0.3531, 0.6724, 0.3446];
+const B2 = [0.0902, 0.61, -2.2355];
+const W1 = 0.6681;
+const L1 = -1.3932;
+const W2 = 2.0787;
+const L2 = -1.3732;
+
+function nCoefficients(
+  sigmad: number,
+  order: number,
+): { n: [number, number, number, number]; sn: number; dn: number; en: number } {
+  const a1 = A1[order]!;
+  const b1 = B1[order]!;
+  const a2 = A2[order]!;
+  const b2 = B2[order]!;
+  const sin1 = Math.sin(W1 / sigmad);
+  const sin2 = Math.sin(W2 / sigmad);
+  const cos1 = Math.cos(W1 / sigmad);
+  const cos2 = Math.cos(W2 / sigmad);
+  const exp1 = Math.exp(L1 / sigmad);
+  const exp2 = Math.exp(L2 / sigmad);
+  const n0 = a1 + a2;
+  let n1 = exp2 * (b2 * sin2 - (a2 + 2 * a1) * cos2);
+  n1 += exp1 * (b1 * sin1 - (a1 + 2 * a2) * cos1);
+  let n2 = (a1 + a2) * cos2 * cos1;
+  n2 -= b1 * cos2 * sin1 + b2 * cos1 * sin2;
+  n2 *= 2 * exp1 * exp2;
+  n2 += a2 * exp1 * exp1 + a1 * exp2 * exp2;
+  let n3 = exp2 * exp1 * exp1 * (b2 * sin2 - a2 * cos2);
+  n3 += exp1 * exp2 * exp2 * (b1 * sin1 - a1 * cos1);
+  return { n: [n0, n1, n2, n3], sn: n0 + n1 + n2 + n3, dn: n1 + 2 * n2 + 3 * n3, en: n1 + 4 * n2 + 9 * n3 };
+}
+
+/**
+ * ITK RecursiveGaussianImageFilter::SetUp for order 0 or 2 (both symmetric), σ in mm, spacing in
+ * mm, with across-scale normalisation σ² for order 2 when `normalize`.
+ */
+export function gaussianCoefficients(
+  sigmaMm: number,
+  spacingMm: number,
+  order: 0 | 2,
+  normalize: boolean,
+): RecursiveCoefficients {
+  const sigmad = sigmaMm / spacingMm;
+  const cos1 = Math.cos(W1 / sigmad);
+  const cos2 = Math.cos(W2 / sigmad);
+  const exp1 = Math.exp(L1 / sigmad);
+  const exp2 = Math.exp(L2 / sigmad);
+  const d4 = exp1 * exp1 * exp2 * exp2;
+  let d3 = -2 * cos1 * exp1 * exp2 * exp2;
+  d3 += -2 * cos2 * exp2 * exp1 * exp1;
+  let d2 = 4 * cos2 * cos1 * exp1 * exp2;
+  d2 += exp1 * exp1 + exp2 * exp2;
+  const d1 = -2 * (exp2 * cos2 + exp1 * cos1);
+  const sd = 1.0 + d1 + d2 + d3 + d4;
+  const dd = d1 + 2 * d2 + 3 * d3 + 4 * d4;
+  const ed = d1 + 4 * d2 + 9 * d3 + 16 * d4;
+
+  let n: [number, number, number, number];
+  let scale: number;
+  if (order === 0) {
+    const c = nCoefficients(sigmad, 0);
+    n = c.n;
+    scale = 1 / ((2 * c.sn) / sd - n[0]);
+  } else {
+    const c0 = nCoefficients(sigmad, 0);
+    const c2 = nCoefficients(sigmad, 2);
+    const beta = -(2 * c2.sn - sd * c2.n[0]) / (2 * c0.sn - sd * c0.n[0]);
+    n = [c2.n[0] + beta * c0.n[0], c2.n[1] + beta * c0.n[1], c2.n[2] + beta * c0.n[2], c2.n[3] + beta * c0.n[3]];
+    const sn = c2.sn + beta * c0.sn;
+    const dn = c2.dn + beta * c0.dn;
+    const en = c2.en + beta * c0.en;
+    let alpha2 = en * sd * sd - ed * sn * sd - 2 * dn * dd * sd + 2 * dd * dd * sn;
+    alpha2 /= sd * sd * sd;
+    scale = (normalize ? sigmaMm * sigmaMm : 1) / alpha2;
+  }
+  const [n0, n1, n2, n3] = [n[0] * scale, n[1] * scale, n[2] * scale, n[3] * scale];
+  // Symmetric filters (orders 0 and 2): ComputeRemainingCoefficients(symmetric = true).
+  const m1 = n1 - d1 * n0;
+  const m2 = n2 - d2 * n0;
+  const m3 = n3 - d3 * n0;
+  const m4 = -d4 * n0;
+  const sN = n0 + n1 + n2 + n3;
+  const sM = m1 + m2 + m3 + m4;
+  const sD = 1.0 + d1 + d2 + d3 + d4;
+  return {
+    n0,
+    n1,
+    n2,
+    n3,
+    m1,
+    m2,
+    m3,
+    m4,
+    d1,
+    d2,
+    d3,
+    d4,
+    bn1: (d1 * sN) / sD,
+    bn2: (d2 * sN) / sD,
+    bn3: (d3 * sN) / sD,
+    bn4: (d4 * sN) / sD,
+    bm1: (d1 * sM) / sD,
+    bm2: (d2 * sM) / sD,
+    bm3: (d3 * sM) / sD,
+    bm4: (d4 * sM) / sD,
+  };
+}
+
+/**
+ * One line (length ln ≥ 4): causal pass into `out`, anti-causal pass into `scratch`, summed into
+ * `out`. The border value is taken to extend to infinity on each side.
+ */
+export function filterLine(
+  c: RecursiveCoefficients,
+  data: Float64Array,
+  out: Float64Array,
+  scratch: Float64Array,
+  ln: number,
+): void {
+  const v1 = data[0]!;
+  out[0] = v1 * c.n0 + v1 * c.n1 + v1 * c.n2 + v1 * c.n3;
+  out[1] = data[1]! * c.n0 + v1 * c.n1 + v1 * c.n2 + v1 * c.n3;
+  out[2] = data[2]! * c.n0 + data[1]! * c.n1 + v1 * c.n2 + v1 * c.n3;
+  out[3] = data[3]! * c.n0 + data[2]! * c.n1 + data[1]! * c.n2 + v1 * c.n3;
+  out[0] -= v1 * c.bn1 + v1 * c.bn2 + v1 * c.bn3 + v1 * c.bn4;
+  out[1] -= out[0]! * c.d1 + v1 * c.bn2 + v1 * c.bn3 + v1 * c.bn4;
+  out[2] -= out[1]! * c.d1 + out[0]! * c.d2 + v1 * c.bn3 + v1 * c.bn4;
+  out[3] -= out[2]! * c.d1 + out[1]! * c.d2 + out[0]! * c.d3 + v1 * c.bn4;
+  for (let i = 4; i < ln; i++) {
+    out[i] = data[i]! * c.n0 + data[i - 1]! * c.n1 + data[i - 2]! * c.n2 + data[i - 3]! * c.n3;
+    out[i] -= out[i - 1]! * c.d1 + out[i - 2]! * c.d2 + out[i - 3]! * c.d3 + out[i - 4]! * c.d4;
+  }
+
+  const v2 = data[ln - 1]!;
+  const s = scratch;
+  s[ln - 1] = v2 * c.m1 + v2 * c.m2 + v2 * c.m3 + v2 * c.m4;
+  s[ln - 2] = data[ln - 1]! * c.m1 + v2 * c.m2 + v2 * c.m3 + v2 * c.m4;
+  s[ln - 3] = data[ln - 2]! * c.m1 + data[ln - 1]! * c.m2 + v2 * c.m3 + v2 * c.m4;
+  s[ln - 4] = data[ln - 3]! * c.m1 + data[ln - 2]! * c.m2 + data[ln - 1]! * c.m3 + v2 * c.m4;
+  s[ln - 1] -= v2 * c.bm1 + v2 * c.bm2 + v2 * c.bm3 + v2 * c.bm4;
+  s[ln - 2] -= s[ln - 1]! * c.d1 + v2 * c.bm2 + v2 * c.bm3 + v2 * c.bm4;
+  s[ln - 3] -= s[ln - 2]! * c.d1 + s[ln - 1]! * c.d2 + v2 * c.bm3 + v2 * c.bm4;
+  s[ln - 4] -= s[ln - 3]! * c.d1 + s[ln - 2]! * c.d2 + s[ln - 1]! * c.d3 + v2 * c.bm4;
+  for (let i = ln - 4; i > 0; i--) {
+    s[i - 1] = data[i]! * c.m1 + data[i + 1]! * c.m2 + data[i + 2]! * c.m3 + data[i + 3]! * c.m4;
+    s[i - 1] -= s[i]! * c.d1 + s[i + 1]! * c.d2 + s[i + 2]! * c.d3 + s[i + 3]! * c.d4;
+  }
+  for (let i = 0; i < ln; i++) out[i] += s[i]!;
+}
+
+/** Applies one recursive pass along `axis` of `src` (x-fastest, `size`), writing float32 to `dst`. */
+function recursivePass(
+  src: ArrayLike<number>,
+  dst: Float32Array,
+  size: Vec3,
+  axis: number,
+  c: RecursiveCoefficients,
+  buf: Float64Array[],
+): void {
+  const [nx, ny] = size;
+  const n = size[axis]!;
+  const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
+  const outerA = axis === 0 ? ny : nx;
+  const outerB = axis === 2 ? ny : size[2];
+  const strideA = axis === 0 ? nx : 1;
+  const strideB = axis === 2 ? nx : nx * ny;
+  const [line, out, scratch] = buf as [Float64Array, Float64Array, Float64Array];
+  for (let b = 0; b < outerB; b++) {
+    for (let a = 0; a < outerA; a++) {
+      const base = a * strideA + b * strideB;
+      for (let t = 0; t < n; t++) line[t] = src[base + t * stride]!;
+      filterLine(c, line, out, scratch, n);
+      for (let t = 0; t < n; t++) dst[base + t * stride] = out[t]!;
+    }
+  }
+}
+
+/** PyRadiomics' LoG size rule: every axis at least ⌈σ/spacing⌉ + 1 voxels (and ITK needs ≥ 4). */
+export function logApplicable(size: Vec3, spacingMm: Vec3, sigmaMm: number): boolean {
+  if (!(sigmaMm > 0)) return false;
+  for (let d = 0; d < 3; d++) {
+    if (size[d]! < 4) return false;
+    if (size[d]! < Math.ceil(sigmaMm / spacingMm[d]!) + 1) return false;
+  }
+  return true;
+}
+
+/**
+ * Scale-normalised LoG of a scalar volume (σ in mm), float32 output with the input geometry.
+ * Throws if an axis is shorter than 4 voxels or σ ≤ 0; see `logApplicable` for PyRadiomics' rule.
+ */
+export function laplacianOfGaussian(image: Volume, sigmaMm: number, normalizeAcrossScale = true): Volume<Float32Array> {
+  if (!(sigmaMm > 0)) throw new Error(`LoG sigma must be greater than 0, got ${sigmaMm}`);
+  if ((image.components ?? 1) !== 1) throw new Error('LoG needs a scalar image');
+  const size: Vec3 = [...image.size];
+  if (size.some((s) => s < 4)) throw new Error(`LoG needs at least 4 voxels along every axis, image size is ${size.join('×')}`);
+  const n = size[0] * size[1] * size[2];
+  const maxLen = Math.max(...size);
+  const buf = [new Float64Array(maxLen), new Float64Array(maxLen), new Float64Array(maxLen)];
+  const acc = new Float32Array(n);
+  const tmpA = new Float32Array(n);
+  const tmpB = new Float32Array(n);
+  for (let dim = 0; dim < 3; dim++) {
+    const sp = image.spacingMm[dim]!;
+    recursivePass(image.data, tmpA, size, dim, gaussianCoefficients(sigmaMm, sp, 2, normalizeAcrossScale), buf);
+    let src = tmpA;
+    let dst = tmpB;
+    for (let other = 0; other < 3; other++) {
+      if (other === dim) continue;
+      recursivePass(src, dst, size, other, gaussianCoefficients(sigmaMm, image.spacingMm[other]!, 0, normalizeAcrossScale), buf);
+      [src, dst] = [dst, src];
+    }
+    const inv = 1.0 / (sp * sp);
+    for (let o = 0; o < n; o++) acc[o] = acc[o]! + src[o]! * inv;
+  }
+  return {
+    size,
+    spacingMm: [...image.spacingMm],
+    originMm: [...image.originMm],
+    direction: [...image.direction],
+    data: acc,
+  };
+}
+
+/** PyRadiomics' image-type name: `log-sigma-` + Python `str(float(σ))` with '.' → '-' + `-mm-3D`. */
+export function logImageName(sigmaMm: number): string {
+  const text = Number.isInteger(sigmaMm) ? sigmaMm.toFixed(1) : String(sigmaMm);
+  return `log-sigma-${text.replace('.', '-')}-mm-3D`;
+}

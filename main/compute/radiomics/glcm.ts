@@ -1,0 +1,294 @@
+/**
+ * Grey Level Co-occurrence Matrix features, PyRadiomics definitions (radiomics/glcm.py,
+ * cmatrices.c `calculate_glcm`); IBSI chapter 3.6 (family LFYI) for the shared ones.
+ *
+ * One matrix per angle (13 in 3D at distance 1) counts ROI voxel pairs (i at x, j at x + a),
+ * symmetrised by adding the transpose (symmetricalGLCM). Rows/columns of grey levels absent from
+ * the ROI are dropped, but i and j keep their grey-level values. With `weightingNorm`, the
+ * matrices are summed with weights exp(−‖a·spacing‖²) (1 for 'no_weighting') into one matrix;
+ * otherwise each feature is computed per angle and averaged (numpy.nanmean), empty angles removed.
+ */
+import type { Angles } from './angles.js';
+import { generateAngles } from './angles.js';
+import type { DiscretizedRoi } from './discretize.js';
+import { EPS } from './firstorder.js';
+import { symmetricEigenvalues } from './linalg.js';
+import type { RadiomicsSettings } from './settings.js';
+import { angleNorm, compactLevelIndex, nanMean } from './texture.js';
+
+export interface GlcmMatrices {
+  /** Number of matrices kept (angles, or 1 when weighted). */
+  count: number;
+  /** Number of grey levels present. */
+  ngp: number;
+  /** p(i, j) per matrix, each normalised to sum 1: [matrix][i][j]. */
+  p: Float64Array;
+  angles: Angles;
+}
+
+type GlcmSettings = Pick<RadiomicsSettings, 'distances' | 'force2D' | 'force2Ddimension' | 'symmetricalGLCM' | 'weightingNorm'>;
+
+export function computeGlcm(roi: DiscretizedRoi, s: GlcmSettings): GlcmMatrices {
+  const [nx, ny, nz] = roi.size;
+  const angles = generateAngles(roi.size, s.distances, false, s.force2D ? s.force2Ddimension : -1);
+  const na = angles.count;
+  const ngp = roi.grayLevels.length;
+  const nn = ngp * ngp;
+  const idx = compactLevelIndex(roi);
+  const counts = new Float64Array(na * nn);
+  const { levels, mask } = roi;
+  for (let a = 0; a < na; a++) {
+    const dz = angles.zyx[a * 3]!;
+    const dy = angles.zyx[a * 3 + 1]!;
+    const dx = angles.zyx[a * 3 + 2]!;
+    const step = dx + nx * (dy + ny * dz);
+    const base = a * nn;
+    // Restrict the loop to voxels whose neighbour lies inside the crop.
+    const i0 = Math.max(0, -dx);
+    const i1 = Math.min(nx, nx - dx);
+    const j0 = Math.max(0, -dy);
+    const j1 = Math.min(ny, ny - dy);
+    const k0 = Math.max(0, -dz);
+    const k1 = Math.min(nz, nz - dz);
+    for (let k = k0; k < k1; k++)
+      for (let j = j0; j < j1; j++) {
+        let o = i0 + nx * (j + ny * k);
+        for (let i = i0; i < i1; i++, o++) {
+          if (!mask[o] || !mask[o + step]) continue;
+          counts[base + idx[levels[o]!]! * ngp + idx[levels[o + step]!]!]!++;
+        }
+      }
+    if (s.symmetricalGLCM) {
+      for (let r = 0; r < ngp; r++)
+        for (let c = r; c < ngp; c++) {
+          const v = counts[base + r * ngp + c]! + counts[base + c * ngp + r]!;
+          counts[base + r * ngp + c] = v;
+          counts[base + c * ngp + r] = v;
+        }
+    }
+  }
+  let mats = counts;
+  let count = na;
+  if (s.weightingNorm !== null) {
+    mats = new Float64Array(nn);
+    for (let a = 0; a < na; a++) {
+      const w = s.weightingNorm === 'no_weighting' ? 1 : Math.exp(-(angleNorm(angles, a, roi.spacingMm, s.weightingNorm) ** 2));
+      for (let e = 0; e < nn; e++) mats[e]! += counts[a * nn + e]! * w;
+    }
+    count = 1;
+  }
+  // Drop empty angles (only when several matrices), then normalise each matrix.
+  const kept: number[] = [];
+  const sums: number[] = [];
+  for (let a = 0; a < count; a++) {
+    let sum = 0;
+    for (let e = 0; e < nn; e++) sum += mats[a * nn + e]!;
+    if (sum === 0 && count > 1) continue;
+    kept.push(a);
+    sums.push(sum);
+  }
+  const p = new Float64Array(kept.length * nn);
+  kept.forEach((a, m) => {
+    const sum = sums[m] === 0 ? NaN : sums[m]!;
+    for (let e = 0; e < nn; e++) p[m * nn + e] = mats[a * nn + e]! / sum;
+  });
+  return { count: kept.length, ngp, p, angles };
+}
+
+const FEATURES = [
+  'Autocorrelation',
+  'ClusterProminence',
+  'ClusterShade',
+  'ClusterTendency',
+  'Contrast',
+  'Correlation',
+  'DifferenceAverage',
+  'DifferenceEntropy',
+  'DifferenceVariance',
+  'Id',
+  'Idm',
+  'Idmn',
+  'Idn',
+  'Imc1',
+  'Imc2',
+  'InverseVariance',
+  'JointAverage',
+  'JointEnergy',
+  'JointEntropy',
+  'MCC',
+  'MaximumProbability',
+  'SumAverage',
+  'SumEntropy',
+  'SumSquares',
+] as const;
+const F = Object.fromEntries(FEATURES.map((f, i) => [f, i])) as Record<(typeof FEATURES)[number], number>;
+
+/** Features of one normalised matrix `p` (ngp × ngp at `off`) into `out` (indexed like FEATURES). */
+function matrixFeatures(p: Float64Array, off: number, lv: Int32Array, ng: number, out: Float64Array): void {
+  const n = lv.length;
+  const px = new Float64Array(n);
+  const py = new Float64Array(n);
+  const pSum = new Float64Array(2 * ng + 1);
+  const pDiff = new Float64Array(ng);
+  let ux = 0;
+  let uy = 0;
+  let ac = 0;
+  let contrast = 0;
+  let energy = 0;
+  let hxy = 0;
+  let maxP = -Infinity;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const v = p[off + i * n + j]!;
+      // Every term below is 0 for an empty cell (v·log₂(v + ε) = 0 exactly at v = 0).
+      if (v === 0) continue;
+      const gi = lv[i]!;
+      const gj = lv[j]!;
+      px[i]! += v;
+      py[j]! += v;
+      ux += v * gi;
+      uy += v * gj;
+      ac += v * gi * gj;
+      contrast += v * (gi - gj) * (gi - gj);
+      energy += v * v;
+      hxy -= v * Math.log2(v + EPS);
+      if (v > maxP) maxP = v;
+      pSum[gi + gj]! += v;
+      pDiff[Math.abs(gi - gj)]! += v;
+    }
+  let cp = 0;
+  let cs = 0;
+  let ct = 0;
+  let sigx2 = 0;
+  let sigy2 = 0;
+  let corm = 0;
+  let hxy1 = 0;
+  let hxy2 = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const pxy = px[i]! * py[j]!;
+      if (pxy > 0) hxy2 -= pxy * Math.log2(pxy + EPS);
+      const v = p[off + i * n + j]!;
+      if (v === 0) continue;
+      const di = lv[i]! - ux;
+      const dj = lv[j]! - uy;
+      const t = lv[i]! + lv[j]! - ux - uy;
+      const t2 = t * t;
+      cp += v * t2 * t2;
+      cs += v * t2 * t;
+      ct += v * t2;
+      sigx2 += v * di * di;
+      sigy2 += v * dj * dj;
+      corm += v * di * dj;
+      hxy1 -= v * Math.log2(pxy + EPS);
+    }
+  let hx = 0;
+  let hy = 0;
+  for (let i = 0; i < n; i++) {
+    hx -= px[i]! * Math.log2(px[i]! + EPS);
+    hy -= py[i]! * Math.log2(py[i]! + EPS);
+  }
+  let da = 0;
+  let de = 0;
+  let idm = 0;
+  let idmn = 0;
+  let id = 0;
+  let idn = 0;
+  let iv = 0;
+  for (let k = 0; k < ng; k++) {
+    const v = pDiff[k]!;
+    da += k * v;
+    de -= v * Math.log2(v + EPS);
+    idm += v / (1 + k * k);
+    idmn += v / (1 + (k * k) / (ng * ng));
+    id += v / (1 + k);
+    idn += v / (1 + k / ng);
+    if (k > 0) iv += v / (k * k);
+  }
+  let dv = 0;
+  for (let k = 0; k < ng; k++) dv += pDiff[k]! * (k - da) * (k - da);
+  let sa = 0;
+  let se = 0;
+  for (let k = 2; k <= 2 * ng; k++) {
+    sa += k * pSum[k]!;
+    se -= pSum[k]! * Math.log2(pSum[k]! + EPS);
+  }
+  const sxy = Math.sqrt(sigx2) * Math.sqrt(sigy2);
+  const div = Math.max(hx, hy);
+  const imc2Arg = 1 - Math.exp(-2 * (hxy2 - hxy));
+  out[F.Autocorrelation] = ac;
+  out[F.ClusterProminence] = cp;
+  out[F.ClusterShade] = cs;
+  out[F.ClusterTendency] = ct;
+  out[F.Contrast] = contrast;
+  out[F.Correlation] = sxy === 0 ? 1 : corm / (sxy + EPS);
+  out[F.DifferenceAverage] = da;
+  out[F.DifferenceEntropy] = de;
+  out[F.DifferenceVariance] = dv;
+  out[F.Id] = id;
+  out[F.Idm] = idm;
+  out[F.Idmn] = idmn;
+  out[F.Idn] = idn;
+  out[F.Imc1] = div === 0 ? 0 : (hxy - hxy1) / div;
+  // A negative argument (HXY > HXY2 by rounding) gives NaN in numpy, which nanmean then skips.
+  out[F.Imc2] = hxy2 === hxy ? 0 : imc2Arg < 0 ? NaN : Math.sqrt(imc2Arg);
+  out[F.InverseVariance] = iv;
+  out[F.JointAverage] = ux;
+  out[F.JointEnergy] = energy;
+  out[F.JointEntropy] = hxy;
+  out[F.MCC] = mcc(p, off, n, px, py);
+  out[F.MaximumProbability] = maxP;
+  out[F.SumAverage] = sa;
+  out[F.SumEntropy] = se;
+  out[F.SumSquares] = sigx2;
+}
+
+/**
+ * Maximal correlation coefficient: √(second largest eigenvalue of Q), Q(i, j) = Σ_k p(i,k)p(j,k) /
+ * (p_x(i) p_y(k)). Q = D⁻¹M with M symmetric and D = diag(p_x), so its eigenvalues are those of the
+ * symmetric D^−½ M D^−½ (levels with p_x = 0 give zero rows and columns: eigenvalue 0). A single
+ * grey level (one eigenvalue) gives 1, as in PyRadiomics.
+ */
+function mcc(p: Float64Array, off: number, n: number, px: Float64Array, py: Float64Array): number {
+  if (n < 2) return 1;
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (px[i]! > 0) rows.push(i);
+  const m = rows.length;
+  const s = new Float64Array(m * m);
+  for (let a = 0; a < m; a++)
+    for (let b = a; b < m; b++) {
+      const ia = rows[a]!;
+      const ib = rows[b]!;
+      let sum = 0;
+      for (let k = 0; k < n; k++) {
+        if (py[k] === 0) continue;
+        sum += (p[off + ia * n + k]! * p[off + ib * n + k]!) / py[k]!;
+      }
+      const v = sum / Math.sqrt(px[ia]! * px[ib]!);
+      s[a * m + b] = v;
+      s[b * m + a] = v;
+    }
+  const eig = symmetricEigenvalues(s, m);
+  // Eigenvalues of the dropped rows are 0; the list has n values in all.
+  const second = m >= 2 ? eig[m - 2]! : 0;
+  return second > 0 ? Math.sqrt(second) : 0;
+}
+
+export function glcmFeatures(roi: DiscretizedRoi, s: GlcmSettings): Record<string, number> {
+  const mats = computeGlcm(roi, s);
+  const nf = FEATURES.length;
+  const per = new Float64Array(mats.count * nf);
+  const nn = mats.ngp * mats.ngp;
+  const row = new Float64Array(nf);
+  for (let m = 0; m < mats.count; m++) {
+    matrixFeatures(mats.p, m * nn, roi.grayLevels, roi.ng, row);
+    per.set(row, m * nf);
+  }
+  const result: Record<string, number> = {};
+  const column = new Float64Array(mats.count);
+  FEATURES.forEach((name, f) => {
+    for (let m = 0; m < mats.count; m++) column[m] = per[m * nf + f]!;
+    result[name] = nanMean(column);
+  });
+  return result;
+}

@@ -1,0 +1,221 @@
+/**
+ * Grey Level Run Length Matrix features, PyRadiomics definitions (radiomics/glrlm.py,
+ * cmatrices.c `calculate_glrlm`); IBSI chapter 3.7 (family TP0I) for the shared ones.
+ *
+ * For each angle, every line through the crop along that angle is walked once; a run is a
+ * maximal sequence of consecutive ROI voxels with equal grey level (a voxel outside the ROI ends
+ * it). If no line of an angle holds more than one ROI voxel, that angle is emptied (the ROI is
+ * flat along it). Matrices: P(i, j | θ), i = grey level, j = run length. With `weightingNorm`,
+ * angles are summed with weights ‖a·spacing‖ (the norm itself, unlike GLCM's exp(−‖·‖²)).
+ */
+import { generateAngles } from './angles.js';
+import type { DiscretizedRoi } from './discretize.js';
+import { EPS } from './firstorder.js';
+import type { RadiomicsSettings } from './settings.js';
+import { angleNorm, compactLevelIndex, nanMean } from './texture.js';
+
+type GlrlmSettings = Pick<RadiomicsSettings, 'force2D' | 'force2Ddimension' | 'weightingNorm'>;
+
+export interface GlrlmMatrices {
+  count: number;
+  ngp: number;
+  /** Longest possible run (max crop size): columns j = 1…maxRun. */
+  maxRun: number;
+  /** Raw run counts [matrix][i][j − 1]. */
+  counts: Float64Array;
+}
+
+export function computeGlrlm(roi: DiscretizedRoi, s: GlrlmSettings): GlrlmMatrices {
+  const [nx, ny, nz] = roi.size;
+  // PyRadiomics builds GLRLM angles with distance 1 regardless of the `distances` setting.
+  const angles = generateAngles(roi.size, [1], false, s.force2D ? s.force2Ddimension : -1);
+  const na = angles.count;
+  const ngp = roi.grayLevels.length;
+  const maxRun = Math.max(nx, ny, nz);
+  const per = ngp * maxRun;
+  const idx = compactLevelIndex(roi);
+  const counts = new Float64Array(na * per);
+  const { levels, mask } = roi;
+  for (let a = 0; a < na; a++) {
+    const dz = angles.zyx[a * 3]!;
+    const dy = angles.zyx[a * 3 + 1]!;
+    const dx = angles.zyx[a * 3 + 2]!;
+    const step = dx + nx * (dy + ny * dz);
+    const base = a * per;
+    let multiElement = false;
+    for (let k = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++) {
+        // A line starts where the previous voxel along the angle falls outside the crop: every
+        // voxel of this row if the row's predecessor row is outside, else only the row's first
+        // (dx = 1) or last (dx = −1) voxel, or none (dx = 0).
+        const pj = j - dy;
+        const pk = k - dz;
+        const wholeRow = pj < 0 || pj >= ny || pk < 0 || pk >= nz;
+        const iFrom = wholeRow ? 0 : dx === 1 ? 0 : dx === -1 ? nx - 1 : nx;
+        const iTo = wholeRow ? nx : dx === 0 ? nx : iFrom + 1;
+        for (let i = iFrom; i < iTo; i++) {
+          let ci = i;
+          let cj = j;
+          let ck = k;
+          let o = i + nx * (j + ny * k);
+          let gl = -1;
+          let run = 0;
+          let elements = 0;
+          while (ci >= 0 && ci < nx && cj >= 0 && cj < ny && ck >= 0 && ck < nz) {
+            if (mask[o]) {
+              elements++;
+              const g = levels[o]!;
+              if (g === gl) run++;
+              else {
+                if (gl !== -1) counts[base + idx[gl]! * maxRun + run]!++;
+                gl = g;
+                run = 0;
+              }
+            } else if (gl !== -1) {
+              counts[base + idx[gl]! * maxRun + run]!++;
+              gl = -1;
+            }
+            ci += dx;
+            cj += dy;
+            ck += dz;
+            o += step;
+          }
+          if (gl !== -1) counts[base + idx[gl]! * maxRun + run]!++;
+          if (elements > 1) multiElement = true;
+        }
+      }
+    if (!multiElement) counts.fill(0, base, base + per);
+  }
+  let mats = counts;
+  let count = na;
+  if (s.weightingNorm !== null) {
+    mats = new Float64Array(per);
+    for (let a = 0; a < na; a++) {
+      const w = angleNorm(angles, a, roi.spacingMm, s.weightingNorm);
+      for (let e = 0; e < per; e++) mats[e]! += counts[a * per + e]! * w;
+    }
+    count = 1;
+  }
+  const kept: number[] = [];
+  for (let a = 0; a < count; a++) {
+    let sum = 0;
+    for (let e = 0; e < per; e++) sum += mats[a * per + e]!;
+    if (sum > 0 || count === 1) kept.push(a);
+  }
+  const out = new Float64Array(kept.length * per);
+  kept.forEach((a, m) => out.set(mats.subarray(a * per, (a + 1) * per), m * per));
+  return { count: kept.length, ngp, maxRun, counts: out };
+}
+
+const FEATURES = [
+  'GrayLevelNonUniformity',
+  'GrayLevelNonUniformityNormalized',
+  'GrayLevelVariance',
+  'HighGrayLevelRunEmphasis',
+  'LongRunEmphasis',
+  'LongRunHighGrayLevelEmphasis',
+  'LongRunLowGrayLevelEmphasis',
+  'LowGrayLevelRunEmphasis',
+  'RunEntropy',
+  'RunLengthNonUniformity',
+  'RunLengthNonUniformityNormalized',
+  'RunPercentage',
+  'RunVariance',
+  'ShortRunEmphasis',
+  'ShortRunHighGrayLevelEmphasis',
+  'ShortRunLowGrayLevelEmphasis',
+] as const;
+
+export function glrlmFeatures(roi: DiscretizedRoi, s: GlrlmSettings): Record<string, number> {
+  const m = computeGlrlm(roi, s);
+  const { ngp, maxRun } = m;
+  const per = ngp * maxRun;
+  const lv = roi.grayLevels;
+  const values = FEATURES.map(() => new Float64Array(m.count));
+  const pg = new Float64Array(ngp);
+  const pr = new Float64Array(maxRun);
+  for (let a = 0; a < m.count; a++) {
+    const base = a * per;
+    pg.fill(0);
+    pr.fill(0);
+    let nr = 0;
+    for (let g = 0; g < ngp; g++)
+      for (let r = 0; r < maxRun; r++) {
+        const v = m.counts[base + g * maxRun + r]!;
+        pg[g]! += v;
+        pr[r]! += v;
+        nr += v;
+      }
+    // Nr = 0 (a single weighted, empty matrix) gives NaN like numpy's division by NaN.
+    const Nr = nr === 0 ? NaN : nr;
+    let gln = 0;
+    let lglre = 0;
+    let hglre = 0;
+    let ui = 0;
+    for (let g = 0; g < ngp; g++) {
+      const i = lv[g]!;
+      gln += pg[g]! * pg[g]!;
+      lglre += pg[g]! / (i * i);
+      hglre += pg[g]! * i * i;
+      ui += (pg[g]! / Nr) * i;
+    }
+    let glv = 0;
+    for (let g = 0; g < ngp; g++) glv += (pg[g]! / Nr) * (lv[g]! - ui) ** 2;
+    let rln = 0;
+    let sre = 0;
+    let lre = 0;
+    let np = 0;
+    let uj = 0;
+    for (let r = 0; r < maxRun; r++) {
+      const j = r + 1;
+      rln += pr[r]! * pr[r]!;
+      sre += pr[r]! / (j * j);
+      lre += pr[r]! * j * j;
+      np += pr[r]! * j;
+      uj += (pr[r]! / Nr) * j;
+    }
+    let rv = 0;
+    for (let r = 0; r < maxRun; r++) rv += (pr[r]! / Nr) * (r + 1 - uj) ** 2;
+    let re = 0;
+    let srlgle = 0;
+    let srhgle = 0;
+    let lrlgle = 0;
+    let lrhgle = 0;
+    for (let g = 0; g < ngp; g++) {
+      const i2 = lv[g]! * lv[g]!;
+      for (let r = 0; r < maxRun; r++) {
+        const v = m.counts[base + g * maxRun + r]!;
+        if (v === 0) continue;
+        const j2 = (r + 1) * (r + 1);
+        const p = v / Nr;
+        re -= p * Math.log2(p + EPS);
+        srlgle += v / (i2 * j2);
+        srhgle += (v * i2) / j2;
+        lrlgle += (v * j2) / i2;
+        lrhgle += v * i2 * j2;
+      }
+    }
+    const row = [
+      gln / Nr,
+      gln / (Nr * Nr),
+      glv,
+      hglre / Nr,
+      lre / Nr,
+      lrhgle / Nr,
+      lrlgle / Nr,
+      lglre / Nr,
+      re,
+      rln / Nr,
+      rln / (Nr * Nr),
+      Nr / np,
+      rv,
+      sre / Nr,
+      srhgle / Nr,
+      srlgle / Nr,
+    ];
+    row.forEach((v, f) => (values[f]![a] = v));
+  }
+  const result: Record<string, number> = {};
+  FEATURES.forEach((name, f) => (result[name] = nanMean(values[f]!)));
+  return result;
+}

@@ -1,0 +1,156 @@
+/**
+ * Grey Level Size Zone Matrix features, PyRadiomics definitions (radiomics/glszm.py,
+ * cmatrices.c `calculate_glszm`); IBSI chapter 3.8 (family 9SAK) for the shared ones.
+ *
+ * A zone is a connected set of ROI voxels with equal grey level; connectivity is 26 in 3D (8 in
+ * 2D with force2D), i.e. all offsets at infinity-norm distance 1. P(i, j): number of zones of
+ * grey level i and size j. N_z = number of zones, N_p = number of ROI voxels.
+ */
+import { generateAngles } from './angles.js';
+import type { DiscretizedRoi } from './discretize.js';
+import { EPS } from './firstorder.js';
+import type { RadiomicsSettings } from './settings.js';
+import { compactLevelIndex } from './texture.js';
+
+type GlszmSettings = Pick<RadiomicsSettings, 'force2D' | 'force2Ddimension'>;
+
+export interface GlszmMatrix {
+  ngp: number;
+  /** Largest zone found: columns j = 1…maxZone. */
+  maxZone: number;
+  /** Raw zone counts [i][j − 1]. */
+  counts: Float64Array;
+}
+
+export function computeGlszm(roi: DiscretizedRoi, s: GlszmSettings): GlszmMatrix {
+  const [nx, ny, nz] = roi.size;
+  const angles = generateAngles(roi.size, [1], true, s.force2D ? s.force2Ddimension : -1);
+  const na = angles.count;
+  const { levels, mask } = roi;
+  const n = mask.length;
+  const visited = new Uint8Array(n);
+  const stack = new Int32Array(roi.voxelCount);
+  // Zones as (compact level, size) pairs, filled into the matrix once the largest size is known.
+  const zoneLevel = new Int32Array(roi.voxelCount);
+  const zoneSize = new Int32Array(roi.voxelCount);
+  const idx = compactLevelIndex(roi);
+  let zones = 0;
+  let maxZone = 0;
+  for (let start = 0; start < n; start++) {
+    if (!mask[start] || visited[start]) continue;
+    const gl = levels[start]!;
+    let top = 0;
+    stack[top++] = start;
+    visited[start] = 1;
+    let size = 0;
+    while (top > 0) {
+      const v = stack[--top]!;
+      size++;
+      const i = v % nx;
+      const j = Math.floor(v / nx) % ny;
+      const k = Math.floor(v / (nx * ny));
+      for (let a = 0; a < na; a++) {
+        const ck = k + angles.zyx[a * 3]!;
+        const cj = j + angles.zyx[a * 3 + 1]!;
+        const ci = i + angles.zyx[a * 3 + 2]!;
+        if (ci < 0 || ci >= nx || cj < 0 || cj >= ny || ck < 0 || ck >= nz) continue;
+        const w = ci + nx * (cj + ny * ck);
+        if (!mask[w] || visited[w] || levels[w] !== gl) continue;
+        visited[w] = 1;
+        stack[top++] = w;
+      }
+    }
+    zoneLevel[zones] = idx[gl]!;
+    zoneSize[zones] = size;
+    zones++;
+    if (size > maxZone) maxZone = size;
+  }
+  const ngp = roi.grayLevels.length;
+  const counts = new Float64Array(ngp * maxZone);
+  for (let z = 0; z < zones; z++) counts[zoneLevel[z]! * maxZone + zoneSize[z]! - 1]!++;
+  return { ngp, maxZone, counts };
+}
+
+export function glszmFeatures(roi: DiscretizedRoi, s: GlszmSettings): Record<string, number> {
+  const { ngp, maxZone, counts } = computeGlszm(roi, s);
+  return sizeZoneStyleFeatures(counts, ngp, maxZone, roi.grayLevels);
+}
+
+/** GLSZM features of a raw count matrix P(i, j); shared by the IBSI-mode aggregations. */
+export function sizeZoneStyleFeatures(counts: Float64Array, ngp: number, ns: number, lv: Int32Array): Record<string, number> {
+  const pg = new Float64Array(ngp);
+  const ps = new Float64Array(ns);
+  let nz = 0;
+  for (let g = 0; g < ngp; g++)
+    for (let r = 0; r < ns; r++) {
+      const v = counts[g * ns + r]!;
+      pg[g]! += v;
+      ps[r]! += v;
+      nz += v;
+    }
+  let np = 0;
+  let sae = 0;
+  let lae = 0;
+  let szn = 0;
+  let uj = 0;
+  for (let r = 0; r < ns; r++) {
+    const j = r + 1;
+    np += ps[r]! * j;
+    sae += ps[r]! / (j * j);
+    lae += ps[r]! * j * j;
+    szn += ps[r]! * ps[r]!;
+    uj += (ps[r]! / nz) * j;
+  }
+  let zv = 0;
+  for (let r = 0; r < ns; r++) zv += (ps[r]! / nz) * (r + 1 - uj) ** 2;
+  let gln = 0;
+  let lglze = 0;
+  let hglze = 0;
+  let ui = 0;
+  for (let g = 0; g < ngp; g++) {
+    const i = lv[g]!;
+    gln += pg[g]! * pg[g]!;
+    lglze += pg[g]! / (i * i);
+    hglze += pg[g]! * i * i;
+    ui += (pg[g]! / nz) * i;
+  }
+  let glv = 0;
+  for (let g = 0; g < ngp; g++) glv += (pg[g]! / nz) * (lv[g]! - ui) ** 2;
+  let ze = 0;
+  let salgle = 0;
+  let sahgle = 0;
+  let lalgle = 0;
+  let lahgle = 0;
+  for (let g = 0; g < ngp; g++) {
+    const i2 = lv[g]! * lv[g]!;
+    for (let r = 0; r < ns; r++) {
+      const v = counts[g * ns + r]!;
+      if (v === 0) continue;
+      const j2 = (r + 1) * (r + 1);
+      const p = v / nz;
+      ze -= p * Math.log2(p + EPS);
+      salgle += v / (i2 * j2);
+      sahgle += (v * i2) / j2;
+      lalgle += (v * j2) / i2;
+      lahgle += v * i2 * j2;
+    }
+  }
+  return {
+    GrayLevelNonUniformity: gln / nz,
+    GrayLevelNonUniformityNormalized: gln / (nz * nz),
+    GrayLevelVariance: glv,
+    HighGrayLevelZoneEmphasis: hglze / nz,
+    LargeAreaEmphasis: lae / nz,
+    LargeAreaHighGrayLevelEmphasis: lahgle / nz,
+    LargeAreaLowGrayLevelEmphasis: lalgle / nz,
+    LowGrayLevelZoneEmphasis: lglze / nz,
+    SizeZoneNonUniformity: szn / nz,
+    SizeZoneNonUniformityNormalized: szn / (nz * nz),
+    SmallAreaEmphasis: sae / nz,
+    SmallAreaHighGrayLevelEmphasis: sahgle / nz,
+    SmallAreaLowGrayLevelEmphasis: salgle / nz,
+    ZoneEntropy: ze,
+    ZonePercentage: nz / np,
+    ZoneVariance: zv,
+  };
+}

@@ -1,0 +1,286 @@
+/**
+ * Preprocessing as PyRadiomics does it (radiomics/imageoperations.py): the ROI of one label,
+ * ROI checks, whole-image normalisation, re-segmentation and the crop to the ROI bounding box.
+ *
+ * Order, as in `RadiomicsFeatureExtractor.execute`: normalise the image (statistics of the whole
+ * image), check the mask, re-segment, then crop image and mask to the (re-segmented) ROI bounding
+ * box without padding. Feature classes only ever see the cropped arrays, whose layout is x-fastest
+ * like the volume (equal to numpy's C order on PyRadiomics' (z, y, x) arrays).
+ */
+import type { Vec3, Volume } from '../imaging/volume.js';
+import { RadiomicsInputError } from './errors.js';
+import type { RadiomicsSettings } from './settings.js';
+
+/** Inclusive voxel-index bounds (i, j, k) of the ROI. */
+export interface BoundingBox {
+  lower: Vec3;
+  upper: Vec3;
+}
+
+export interface CroppedRoi {
+  /** Size of the crop (nx, ny, nz). */
+  size: Vec3;
+  spacingMm: Vec3;
+  /** Intensities after preprocessing, x-fastest over the crop. */
+  values: Float64Array;
+  /** 1 inside the ROI, 0 outside. */
+  mask: Uint8Array;
+  voxelCount: number;
+  /** Position of the crop in the input image. */
+  bbox: BoundingBox;
+}
+
+/**
+ * Marks the voxels equal to `label` (PyRadiomics `getMask` + `LabelStatisticsImageFilter`).
+ * Throws when nothing is segmented or the label is absent, listing the labels present.
+ */
+export function roiOfLabel(
+  mask: Volume,
+  label: number,
+  labelChannel = 0,
+): { roi: Uint8Array; voxelCount: number; bbox: BoundingBox } {
+  const [nx, ny, nz] = mask.size;
+  const comps = mask.components ?? 1;
+  if (labelChannel >= comps) {
+    throw new RadiomicsInputError('mask', `label_channel ${labelChannel} requested, but the mask has ${comps} channel(s)`);
+  }
+  const data = mask.data;
+  const n = nx * ny * nz;
+  const roi = new Uint8Array(n);
+  const lower: Vec3 = [nx, ny, nz];
+  const upper: Vec3 = [-1, -1, -1];
+  let count = 0;
+  const mark = (o: number) => {
+    roi[o] = 1;
+    count++;
+    const i = o % nx;
+    const j = Math.floor(o / nx) % ny;
+    const k = Math.floor(o / (nx * ny));
+    if (i < lower[0]) lower[0] = i;
+    if (i > upper[0]) upper[0] = i;
+    if (j < lower[1]) lower[1] = j;
+    if (j > upper[1]) upper[1] = j;
+    if (k < lower[2]) lower[2] = k;
+    if (k > upper[2]) upper[2] = k;
+  };
+  if (comps === 1) {
+    // TypedArray.indexOf is a native scan: far faster than a JS loop over a sparse label map.
+    for (let o = data.indexOf(label); o >= 0; o = data.indexOf(label, o + 1)) mark(o);
+  } else {
+    for (let o = 0; o < n; o++) if (data[o * comps + labelChannel] === label) mark(o);
+  }
+  if (count === 0) {
+    const present = new Set<number>();
+    for (let o = 0; o < n && present.size < 64; o++) {
+      const v = data[o * comps + labelChannel]!;
+      if (v !== 0) present.add(v);
+    }
+    if (present.size === 0) throw new RadiomicsInputError('mask', 'the mask is empty: no voxel is segmented (all are 0)');
+    const list = [...present].sort((a, b) => a - b).join(', ');
+    throw new RadiomicsInputError('mask', `label ${label} is not present in the mask; labels present: ${list}`);
+  }
+  return { roi, voxelCount: count, bbox: { lower, upper } };
+}
+
+/** PyRadiomics `checkMask` size rules: no single voxel, enough dimensions, enough voxels. */
+export function checkRoiSize(bbox: BoundingBox, voxelCount: number, settings: RadiomicsSettings): void {
+  let dims = 0;
+  for (let d = 0; d < 3; d++) if (bbox.upper[d]! > bbox.lower[d]!) dims++;
+  if (dims === 0) {
+    throw new RadiomicsInputError('mask', 'the ROI is a single voxel; texture and shape need at least two');
+  }
+  if (dims < settings.minimumROIDimensions) {
+    throw new RadiomicsInputError(
+      'mask',
+      `the ROI spans ${dims} dimension(s), minimumROIDimensions requires ${settings.minimumROIDimensions}`,
+    );
+  }
+  if (settings.minimumROISize !== null && voxelCount <= settings.minimumROISize) {
+    throw new RadiomicsInputError(
+      'mask',
+      `the ROI has ${voxelCount} voxels, minimumROISize requires more than ${settings.minimumROISize}`,
+    );
+  }
+}
+
+/**
+ * Mean and standard deviation of the whole image as SimpleITK's `Normalize` computes them
+ * (ITK StatisticsImageFilter: unbiased variance, divisor N − 1).
+ */
+export function imageMeanStd(data: ArrayLike<number>, components = 1): { mean: number; std: number } {
+  const n = data.length / components;
+  let sum = 0;
+  for (let o = 0; o < n; o++) sum += data[o * components]!;
+  const mean = sum / n;
+  let ss = 0;
+  for (let o = 0; o < n; o++) {
+    const d = data[o * components]! - mean;
+    ss += d * d;
+  }
+  return { mean, std: Math.sqrt(ss / (n - 1)) };
+}
+
+/**
+ * The whole image normalised (PyRadiomics `normalizeImage`), as float64 — needed when the image
+ * is resampled afterwards, since PyRadiomics normalises before resampling.
+ */
+export function normalizedVolume(image: Volume, settings: RadiomicsSettings): Volume<Float64Array> {
+  const comps = image.components ?? 1;
+  const { mean, std } = imageMeanStd(image.data, comps);
+  if (!(std > 0)) throw new RadiomicsInputError('image', 'cannot normalize: the image is constant (standard deviation 0)');
+  const clamp = settings.removeOutliers ?? Infinity;
+  const n = image.data.length / comps;
+  const out = new Float64Array(n);
+  for (let o = 0; o < n; o++) {
+    let v = (image.data[o * comps]! - mean) / std;
+    if (v > clamp) v = clamp;
+    else if (v < -clamp) v = -clamp;
+    out[o] = v * settings.normalizeScale;
+  }
+  return {
+    size: [...image.size],
+    spacingMm: [...image.spacingMm],
+    originMm: [...image.originMm],
+    direction: [...image.direction],
+    data: out,
+  };
+}
+
+/** Finite-value check: PyRadiomics would propagate NaN silently; we refuse with the voxel index. */
+function checkFinite(v: number, i: number, j: number, k: number): void {
+  if (!Number.isFinite(v)) {
+    throw new RadiomicsInputError(
+      'image',
+      `voxel (${i}, ${j}, ${k}) inside the ROI is ${v}; NaN or infinite intensities cannot be binned`,
+    );
+  }
+}
+
+/**
+ * Crops image and ROI to `bbox`, applying normalisation (`normalize`, `removeOutliers`,
+ * `normalizeScale`; PyRadiomics `normalizeImage`: z-score with whole-image statistics, clamp at
+ * ±removeOutliers, then scale).
+ */
+export function cropRoi(image: Volume, roi: Uint8Array, bbox: BoundingBox, settings: RadiomicsSettings): CroppedRoi {
+  const [nx, ny] = image.size;
+  const comps = image.components ?? 1;
+  const size: Vec3 = [bbox.upper[0] - bbox.lower[0] + 1, bbox.upper[1] - bbox.lower[1] + 1, bbox.upper[2] - bbox.lower[2] + 1];
+  const n = size[0] * size[1] * size[2];
+  const values = new Float64Array(n);
+  const mask = new Uint8Array(n);
+  let shift = 0;
+  let scale = 1;
+  let clamp = Infinity;
+  if (settings.normalize) {
+    const { mean, std } = imageMeanStd(image.data, comps);
+    if (!(std > 0)) throw new RadiomicsInputError('image', 'cannot normalize: the image is constant (standard deviation 0)');
+    shift = -mean;
+    scale = 1 / std;
+    if (settings.removeOutliers !== null) clamp = settings.removeOutliers;
+  }
+  const outScale = settings.normalize ? settings.normalizeScale : 1;
+  let count = 0;
+  for (let k = 0, o = 0; k < size[2]; k++)
+    for (let j = 0; j < size[1]; j++) {
+      const row = bbox.lower[0] + nx * (bbox.lower[1] + j + ny * (bbox.lower[2] + k));
+      for (let i = 0; i < size[0]; i++, o++) {
+        let v = image.data[(row + i) * comps]!;
+        if (settings.normalize) {
+          v = (v + shift) * scale;
+          if (v > clamp) v = clamp;
+          else if (v < -clamp) v = -clamp;
+          v *= outScale;
+        }
+        values[o] = v;
+        if (roi[row + i]) {
+          checkFinite(v, bbox.lower[0] + i, bbox.lower[1] + j, bbox.lower[2] + k);
+          mask[o] = 1;
+          count++;
+        }
+      }
+    }
+  return { size, spacingMm: [...image.spacingMm], values, mask, voxelCount: count, bbox };
+}
+
+/**
+ * Re-segmentation (PyRadiomics `resegmentMask`): keep ROI voxels within `resegmentRange`,
+ * closed interval; one value is a lower bound only. Modes: absolute values, relative to the
+ * ROI maximum, or mean ± k·SD of the ROI (population SD, numpy.std). Returns a new crop,
+ * re-cropped to the bounding box of what remains.
+ */
+export function resegment(crop: CroppedRoi, settings: RadiomicsSettings): CroppedRoi {
+  const range = settings.resegmentRange;
+  if (range === null) return crop;
+  const sorted = [...range].sort((a, b) => a - b);
+  const { values, mask } = crop;
+  let thresholds = sorted;
+  if (settings.resegmentMode === 'relative') {
+    let max = -Infinity;
+    for (let o = 0; o < mask.length; o++) if (mask[o] && values[o]! > max) max = values[o]!;
+    thresholds = sorted.map((t) => max * t);
+  } else if (settings.resegmentMode === 'sigma') {
+    let sum = 0;
+    for (let o = 0; o < mask.length; o++) if (mask[o]) sum += values[o]!;
+    const mean = sum / crop.voxelCount;
+    let ss = 0;
+    for (let o = 0; o < mask.length; o++)
+      if (mask[o]) {
+        const d = values[o]! - mean;
+        ss += d * d;
+      }
+    const sd = Math.sqrt(ss / crop.voxelCount);
+    thresholds = sorted.map((t) => mean + sd * t);
+  }
+  const lo = thresholds[0]!;
+  const hi = thresholds.length > 1 ? thresholds[1]! : Infinity;
+  const [sx, sy, sz] = crop.size;
+  const newMask = new Uint8Array(mask.length);
+  const lower: Vec3 = [sx, sy, sz];
+  const upper: Vec3 = [-1, -1, -1];
+  let count = 0;
+  for (let k = 0, o = 0; k < sz; k++)
+    for (let j = 0; j < sy; j++)
+      for (let i = 0; i < sx; i++, o++) {
+        if (!mask[o]) continue;
+        const v = values[o]!;
+        if (v < lo || v > hi) continue;
+        newMask[o] = 1;
+        count++;
+        if (i < lower[0]) lower[0] = i;
+        if (i > upper[0]) upper[0] = i;
+        if (j < lower[1]) lower[1] = j;
+        if (j > upper[1]) upper[1] = j;
+        if (k < lower[2]) lower[2] = k;
+        if (k > upper[2]) upper[2] = k;
+      }
+  if (count === 0) {
+    throw new RadiomicsInputError(
+      'setting.resegmentRange',
+      `re-segmentation (${settings.resegmentMode}, [${range.join(', ')}]) removed every ROI voxel`,
+    );
+  }
+  const size: Vec3 = [upper[0] - lower[0] + 1, upper[1] - lower[1] + 1, upper[2] - lower[2] + 1];
+  const n = size[0] * size[1] * size[2];
+  const outValues = new Float64Array(n);
+  const outMask = new Uint8Array(n);
+  for (let k = 0, o = 0; k < size[2]; k++)
+    for (let j = 0; j < size[1]; j++) {
+      const row = lower[0] + sx * (lower[1] + j + sy * (lower[2] + k));
+      for (let i = 0; i < size[0]; i++, o++) {
+        outValues[o] = values[row + i]!;
+        outMask[o] = newMask[row + i]!;
+      }
+    }
+  const b = crop.bbox.lower;
+  return {
+    size,
+    spacingMm: crop.spacingMm,
+    values: outValues,
+    mask: outMask,
+    voxelCount: count,
+    bbox: {
+      lower: [b[0] + lower[0], b[1] + lower[1], b[2] + lower[2]],
+      upper: [b[0] + upper[0], b[1] + upper[1], b[2] + upper[2]],
+    },
+  };
+}

@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../api/errors.js';
+import type { ImagesImportParams, Series, SequenceRuleDto, VerifyResult } from '../../api/images.js';
+import { SequenceRuleSchema, SeriesAttributesSchema } from '../../api/images.js';
+import { DEFAULT_SEQUENCE_RULES, recognizeSequence } from '../../compute/imaging/sequenceRules.js';
+import { RULES_META_KEY } from '../../compute/jobs/image-import.js';
+import { appendAudit } from '../../../db/repositories/audit.js';
+import { readMeta, writeMeta } from '../../../db/repositories/meta.js';
+import type { JobService } from '../jobs.js';
+import type { StudyService } from '../study.js';
+import { getSeries, listSeries, seriesFiles } from './repository.js';
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Image series of the open study: import (as a job), list, kind override, rules, verification. */
+export class ImagesService {
+  constructor(
+    private readonly study: StudyService,
+    private readonly jobs: JobService,
+  ) {}
+
+  private db(write = false) {
+    const h = this.study.requireHandle();
+    if (write && h.readOnly)
+      throw new AppError(
+        'STUDY_READ_ONLY',
+        `The study is open read-only (${h.readOnlyReason ?? 'read-only'}); image series cannot be changed.`,
+      );
+    return h.db;
+  }
+
+  /** Checks the folder and patient now (a clear message before any job starts), then starts `images.import`. */
+  startImport(params: ImagesImportParams): { jobId: number } {
+    const db = this.db(true);
+    const folder = path.resolve(params.folder);
+    if (!existsSync(folder) || !statSync(folder).isDirectory())
+      throw new AppError('VALIDATION', `The folder ${folder} does not exist or is not a folder.`, { folder });
+    if (params.patientCode !== undefined && !db.prepare('SELECT 1 FROM patient WHERE code = ?').get(params.patientCode))
+      throw new AppError(
+        'VALIDATION',
+        `There is no patient "${params.patientCode}" in the cohort; add the patient first or leave the patient code empty to link by DICOM PatientID.`,
+      );
+    const job = this.jobs.start('images.import', { ...params, folder });
+    return { jobId: job.id };
+  }
+
+  list(patientId?: number): Series[] {
+    return listSeries(this.db(), patientId);
+  }
+
+  setKind(input: {
+    id: number;
+    kind: Series['kind'];
+    bValue?: number | null | undefined;
+    phase?: number | null | undefined;
+  }): Series {
+    const db = this.db(true);
+    const before = getSeries(db, input.id);
+    if (!before) throw new AppError('NOT_FOUND', `There is no image series #${input.id} in this study.`);
+    db.transaction(() => {
+      db.prepare(
+        `UPDATE series SET kind = ?, kind_source = 'manual', rule = NULL,
+           b_value = CASE WHEN ? THEN ? ELSE b_value END, phase = CASE WHEN ? THEN ? ELSE phase END WHERE id = ?`,
+      ).run(
+        input.kind,
+        input.bValue !== undefined ? 1 : 0,
+        input.bValue ?? null,
+        input.phase !== undefined ? 1 : 0,
+        input.phase ?? null,
+        input.id,
+      );
+      const after = getSeries(db, input.id)!;
+      appendAudit(db, {
+        actor: 'user',
+        action: 'images.series.setKind',
+        entity: 'series',
+        entityId: input.id,
+        before: { kind: before.kind, kindSource: before.kindSource, bValue: before.bValue, phase: before.phase },
+        after: { kind: after.kind, kindSource: after.kindSource, bValue: after.bValue, phase: after.phase },
+      });
+    })();
+    return getSeries(db, input.id)!;
+  }
+
+  link(input: { id: number; patientCode: string | null; lesionCode?: string | null | undefined }): Series {
+    const db = this.db(true);
+    const before = getSeries(db, input.id);
+    if (!before) throw new AppError('NOT_FOUND', `There is no image series #${input.id} in this study.`);
+    let patientId: number | null = null;
+    let lesionId: number | null = null;
+    if (input.patientCode !== null) {
+      patientId =
+        (db.prepare('SELECT id FROM patient WHERE code = ?').pluck().get(input.patientCode) as number | undefined) ?? null;
+      if (patientId === null) throw new AppError('VALIDATION', `There is no patient "${input.patientCode}" in the cohort.`);
+      if (input.lesionCode) {
+        lesionId =
+          (db.prepare('SELECT id FROM lesion WHERE patient_id = ? AND code = ?').pluck().get(patientId, input.lesionCode) as
+            number | undefined) ?? null;
+        if (lesionId === null)
+          throw new AppError('VALIDATION', `Patient "${input.patientCode}" has no lesion "${input.lesionCode}".`);
+      }
+    } else if (input.lesionCode) {
+      throw new AppError('VALIDATION', 'A lesion can only be linked together with its patient.');
+    }
+    db.transaction(() => {
+      db.prepare('UPDATE series SET patient_id = ?, lesion_id = ? WHERE id = ?').run(patientId, lesionId, input.id);
+      appendAudit(db, {
+        actor: 'user',
+        action: 'images.series.link',
+        entity: 'series',
+        entityId: input.id,
+        before: { patientId: before.patientId, lesionId: before.lesionId },
+        after: { patientId, lesionId },
+      });
+    })();
+    return getSeries(db, input.id)!;
+  }
+
+  rules(): SequenceRuleDto[] {
+    const raw = readMeta(this.db())[RULES_META_KEY];
+    return raw ? SequenceRuleSchema.array().parse(JSON.parse(raw)) : [...DEFAULT_SEQUENCE_RULES];
+  }
+
+  /**
+   * Stores the rules (null: back to the defaults) and re-classifies series whose kind came from
+   * a rule; manual overrides stay. DCE phase numbers are kept (they come from the import).
+   */
+  setRules(rules: SequenceRuleDto[] | null, reapply: boolean): { rules: SequenceRuleDto[]; reclassified: number } {
+    const db = this.db(true);
+    let reclassified = 0;
+    db.transaction(() => {
+      if (rules === null) db.prepare('DELETE FROM study_meta WHERE key = ?').run(RULES_META_KEY);
+      else writeMeta(db, RULES_META_KEY, JSON.stringify(rules));
+      const effective = rules ?? [...DEFAULT_SEQUENCE_RULES];
+      if (reapply) {
+        const rows = db.prepare("SELECT id, attributes, kind FROM series WHERE kind_source = 'rule'").all() as {
+          id: number;
+          attributes: string;
+          kind: string;
+        }[];
+        const update = db.prepare('UPDATE series SET kind = ?, rule = ? WHERE id = ?');
+        for (const r of rows) {
+          const a = SeriesAttributesSchema.parse(JSON.parse(r.attributes));
+          const got = recognizeSequence(a, effective);
+          if (got.kind !== r.kind) reclassified++;
+          update.run(got.kind, got.rule, r.id);
+        }
+      }
+      appendAudit(db, {
+        actor: 'user',
+        action: 'images.rules.set',
+        entity: 'study_meta',
+        entityId: RULES_META_KEY,
+        after: { rules, reclassified },
+      });
+    })();
+    return { rules: this.rules(), reclassified };
+  }
+
+  /** Re-hashes every source file (or one series'): missing and changed files are listed; nothing is written. */
+  async verify(seriesId?: number): Promise<VerifyResult> {
+    const db = this.db();
+    if (seriesId !== undefined && !getSeries(db, seriesId))
+      throw new AppError('NOT_FOUND', `There is no image series #${seriesId} in this study.`);
+    const files = seriesFiles(db, seriesId);
+    const missing: VerifyResult['missing'] = [];
+    const changed: VerifyResult['changed'] = [];
+    const seen = new Set<number>();
+    for (const f of files) {
+      seen.add(f.series_id);
+      const abs = path.join(f.source_folder, ...f.path.split('/'));
+      if (!existsSync(abs)) {
+        missing.push({ seriesId: f.series_id, path: abs });
+        continue;
+      }
+      if (statSync(abs).size !== f.bytes || (await sha256File(abs)) !== f.sha256)
+        changed.push({ seriesId: f.series_id, path: abs });
+    }
+    return {
+      checkedSeries: seriesId === undefined ? (db.prepare('SELECT count(*) FROM series').pluck().get() as number) : seen.size,
+      checkedFiles: files.length,
+      ok: missing.length === 0 && changed.length === 0,
+      missing,
+      changed,
+    };
+  }
+}
