@@ -3,6 +3,7 @@
  * `radstudy serve` (and tests) with child_process.fork. It runs jobs one message at a time
  * and hands heavy kernels to a worker_threads pool.
  */
+import { setMaxListeners } from 'node:events';
 import { AppError, toApiError } from '../../api/errors.js';
 import { jobHandlers } from '../jobs/registry.js';
 import { ChildMessageSchema, ParentMessageSchema, type ChildMessage, type ParentMessage } from './protocol.js';
@@ -32,6 +33,8 @@ const running = new Map<number, AbortController>();
 
 async function runJob(msg: Extract<ParentMessage, { type: 'start' }>): Promise<void> {
   const controller = new AbortController();
+  // One job may hand many pool tasks the same signal (e.g. one per 8 MiB block).
+  setMaxListeners(0, controller.signal);
   running.set(msg.jobId, controller);
   let lastSent = 0;
   try {
