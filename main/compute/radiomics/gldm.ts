@@ -8,9 +8,8 @@
  */
 import { generateAngles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
-import { EPS } from './firstorder.js';
 import type { RadiomicsSettings } from './settings.js';
-import { compactLevelIndex } from './texture.js';
+import { compactLevelIndex, grayLevelSizeSums } from './texture.js';
 
 type GldmSettings = Pick<RadiomicsSettings, 'distances' | 'force2D' | 'force2Ddimension' | 'gldm_a'>;
 
@@ -57,75 +56,22 @@ export function gldmFeatures(roi: DiscretizedRoi, s: GldmSettings): Record<strin
 
 /** GLDM features of a raw count matrix P(i, j). */
 export function dependenceFeatures(counts: Float64Array, ngp: number, nd: number, lv: Int32Array): Record<string, number> {
-  const pg = new Float64Array(ngp);
-  const pd = new Float64Array(nd);
-  let nz = 0;
-  for (let g = 0; g < ngp; g++)
-    for (let d = 0; d < nd; d++) {
-      const v = counts[g * nd + d]!;
-      pg[g]! += v;
-      pd[d]! += v;
-      nz += v;
-    }
-  let sde = 0;
-  let lde = 0;
-  let dn = 0;
-  let uj = 0;
-  for (let d = 0; d < nd; d++) {
-    const j = d + 1;
-    sde += pd[d]! / (j * j);
-    lde += pd[d]! * j * j;
-    dn += pd[d]! * pd[d]!;
-    uj += (pd[d]! / nz) * j;
-  }
-  let dv = 0;
-  for (let d = 0; d < nd; d++) dv += (pd[d]! / nz) * (d + 1 - uj) ** 2;
-  let gln = 0;
-  let lgle = 0;
-  let hgle = 0;
-  let ui = 0;
-  for (let g = 0; g < ngp; g++) {
-    const i = lv[g]!;
-    gln += pg[g]! * pg[g]!;
-    lgle += pg[g]! / (i * i);
-    hgle += pg[g]! * i * i;
-    ui += (pg[g]! / nz) * i;
-  }
-  let glv = 0;
-  for (let g = 0; g < ngp; g++) glv += (pg[g]! / nz) * (lv[g]! - ui) ** 2;
-  let de = 0;
-  let sdlgle = 0;
-  let sdhgle = 0;
-  let ldlgle = 0;
-  let ldhgle = 0;
-  for (let g = 0; g < ngp; g++) {
-    const i2 = lv[g]! * lv[g]!;
-    for (let d = 0; d < nd; d++) {
-      const v = counts[g * nd + d]!;
-      if (v === 0) continue;
-      const j2 = (d + 1) * (d + 1);
-      const p = v / nz;
-      de -= p * Math.log2(p + EPS);
-      sdlgle += v / (i2 * j2);
-      sdhgle += (v * i2) / j2;
-      ldlgle += (v * j2) / i2;
-      ldhgle += v * i2 * j2;
-    }
-  }
+  const t = grayLevelSizeSums(counts, ngp, nd, lv);
+  const nz = t.nz;
   return {
-    DependenceEntropy: de,
-    DependenceNonUniformity: dn / nz,
-    DependenceNonUniformityNormalized: dn / (nz * nz),
-    DependenceVariance: dv,
-    GrayLevelNonUniformity: gln / nz,
-    GrayLevelVariance: glv,
-    HighGrayLevelEmphasis: hgle / nz,
-    LargeDependenceEmphasis: lde / nz,
-    LargeDependenceHighGrayLevelEmphasis: ldhgle / nz,
-    LargeDependenceLowGrayLevelEmphasis: ldlgle / nz,
-    LowGrayLevelEmphasis: lgle / nz,
-    SmallDependenceEmphasis: sde / nz,
-    SmallDependenceHighGrayLevelEmphasis: sdhgle / nz,
-    SmallDependenceLowGrayLevelEmphasis: sdlgle / nz,
+    DependenceEntropy: t.entropy,
+    DependenceNonUniformity: t.sizeNonUniformity / nz,
+    DependenceNonUniformityNormalized: t.sizeNonUniformity / (nz * nz),
+    DependenceVariance: t.sizeVariance,
+    GrayLevelNonUniformity: t.grayNonUniformity / nz,
+    GrayLevelVariance: t.grayVariance,
+    HighGrayLevelEmphasis: t.highGray / nz,
+    LargeDependenceEmphasis: t.large / nz,
+    LargeDependenceHighGrayLevelEmphasis: t.largeHighGray / nz,
+    LargeDependenceLowGrayLevelEmphasis: t.largeLowGray / nz,
+    LowGrayLevelEmphasis: t.lowGray / nz,
+    SmallDependenceEmphasis: t.small / nz,
+    SmallDependenceHighGrayLevelEmphasis: t.smallHighGray / nz,
+    SmallDependenceLowGrayLevelEmphasis: t.smallLowGray / nz,
   };
 }

@@ -8,9 +8,8 @@
  */
 import { generateAngles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
-import { EPS } from './firstorder.js';
 import type { RadiomicsSettings } from './settings.js';
-import { compactLevelIndex } from './texture.js';
+import { compactLevelIndex, grayLevelSizeSums } from './texture.js';
 
 type GlszmSettings = Pick<RadiomicsSettings, 'force2D' | 'force2Ddimension'>;
 
@@ -78,79 +77,24 @@ export function glszmFeatures(roi: DiscretizedRoi, s: GlszmSettings): Record<str
 
 /** GLSZM features of a raw count matrix P(i, j); shared by the IBSI-mode aggregations. */
 export function sizeZoneStyleFeatures(counts: Float64Array, ngp: number, ns: number, lv: Int32Array): Record<string, number> {
-  const pg = new Float64Array(ngp);
-  const ps = new Float64Array(ns);
-  let nz = 0;
-  for (let g = 0; g < ngp; g++)
-    for (let r = 0; r < ns; r++) {
-      const v = counts[g * ns + r]!;
-      pg[g]! += v;
-      ps[r]! += v;
-      nz += v;
-    }
-  let np = 0;
-  let sae = 0;
-  let lae = 0;
-  let szn = 0;
-  let uj = 0;
-  for (let r = 0; r < ns; r++) {
-    const j = r + 1;
-    np += ps[r]! * j;
-    sae += ps[r]! / (j * j);
-    lae += ps[r]! * j * j;
-    szn += ps[r]! * ps[r]!;
-    uj += (ps[r]! / nz) * j;
-  }
-  let zv = 0;
-  for (let r = 0; r < ns; r++) zv += (ps[r]! / nz) * (r + 1 - uj) ** 2;
-  let gln = 0;
-  let lglze = 0;
-  let hglze = 0;
-  let ui = 0;
-  for (let g = 0; g < ngp; g++) {
-    const i = lv[g]!;
-    gln += pg[g]! * pg[g]!;
-    lglze += pg[g]! / (i * i);
-    hglze += pg[g]! * i * i;
-    ui += (pg[g]! / nz) * i;
-  }
-  let glv = 0;
-  for (let g = 0; g < ngp; g++) glv += (pg[g]! / nz) * (lv[g]! - ui) ** 2;
-  let ze = 0;
-  let salgle = 0;
-  let sahgle = 0;
-  let lalgle = 0;
-  let lahgle = 0;
-  for (let g = 0; g < ngp; g++) {
-    const i2 = lv[g]! * lv[g]!;
-    for (let r = 0; r < ns; r++) {
-      const v = counts[g * ns + r]!;
-      if (v === 0) continue;
-      const j2 = (r + 1) * (r + 1);
-      const p = v / nz;
-      ze -= p * Math.log2(p + EPS);
-      salgle += v / (i2 * j2);
-      sahgle += (v * i2) / j2;
-      lalgle += (v * j2) / i2;
-      lahgle += v * i2 * j2;
-    }
-  }
+  const t = grayLevelSizeSums(counts, ngp, ns, lv);
+  const nz = t.nz;
   return {
-    GrayLevelNonUniformity: gln / nz,
-    GrayLevelNonUniformityNormalized: gln / (nz * nz),
-    GrayLevelVariance: glv,
-    HighGrayLevelZoneEmphasis: hglze / nz,
-    LargeAreaEmphasis: lae / nz,
-    LargeAreaHighGrayLevelEmphasis: lahgle / nz,
-    LargeAreaLowGrayLevelEmphasis: lalgle / nz,
-    LowGrayLevelZoneEmphasis: lglze / nz,
-    SizeZoneNonUniformity: szn / nz,
-    SizeZoneNonUniformityNormalized: szn / (nz * nz),
-    SmallAreaEmphasis: sae / nz,
-    SmallAreaHighGrayLevelEmphasis: sahgle / nz,
-    SmallAreaLowGrayLevelEmphasis: salgle / nz,
-    ZoneEntropy: ze,
-    ZonePercentage: nz / np,
-    ZoneVariance: zv,
+    GrayLevelNonUniformity: t.grayNonUniformity / nz,
+    GrayLevelNonUniformityNormalized: t.grayNonUniformity / (nz * nz),
+    GrayLevelVariance: t.grayVariance,
+    HighGrayLevelZoneEmphasis: t.highGray / nz,
+    LargeAreaEmphasis: t.large / nz,
+    LargeAreaHighGrayLevelEmphasis: t.largeHighGray / nz,
+    LargeAreaLowGrayLevelEmphasis: t.largeLowGray / nz,
+    LowGrayLevelZoneEmphasis: t.lowGray / nz,
+    SizeZoneNonUniformity: t.sizeNonUniformity / nz,
+    SizeZoneNonUniformityNormalized: t.sizeNonUniformity / (nz * nz),
+    SmallAreaEmphasis: t.small / nz,
+    SmallAreaHighGrayLevelEmphasis: t.smallHighGray / nz,
+    SmallAreaLowGrayLevelEmphasis: t.smallLowGray / nz,
+    ZoneEntropy: t.entropy,
+    ZonePercentage: nz / t.np,
+    ZoneVariance: t.sizeVariance,
   };
 }
