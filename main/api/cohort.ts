@@ -162,7 +162,15 @@ export const cohortApi = {
     'The rules behind the derived variables, as shown to users',
   ),
   'cohort.import.inspect': query(
-    z.object({ path: filePath }).strict(),
+    z
+      .object({
+        path: filePath,
+        /** The user's choice over what is detected: the header and sample are read with it. */
+        delimiter: z.enum([',', ';', '\t', '|']).optional(),
+        encoding: z.enum(['utf-8', 'latin1']).optional(),
+        sheet: z.string().optional(),
+      })
+      .strict(),
     z.object({
       header: z.array(z.string()),
       sample: z.array(z.array(z.string())),

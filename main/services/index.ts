@@ -66,7 +66,7 @@ export function createServices(opts: ServicesOptions): Services {
     'jobs.resume': (input) => jobs.resume(input.id),
     'cohort.dictionary': () => cohort.dictionary(),
     'cohort.rules': () => ({ her2: [...HER2_RULES], subtype: SUBTYPE_RULES }),
-    'cohort.import.inspect': (input) => cohort.inspect(input.path),
+    'cohort.import.inspect': ({ path, ...overrides }) => cohort.inspect(path, overrides),
     'cohort.import.preview': (input) => cohort.preview(input.path, input.mapping),
     'cohort.import.commit': (input) => cohort.commit(input.path, input.mapping),
     'cohort.import.undo': () => cohort.undoLastImport(),

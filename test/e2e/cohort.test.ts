@@ -291,6 +291,188 @@ describe('Cohort view (Playwright + Debian Chromium)', () => {
     expect(await page.getByTestId('cell-editor').count()).toBe(0);
   });
 
+  it('excludes a patient and a lesion with reason codes, counts the flow, and exports it as SVG and PNG', async () => {
+    const { page } = browser;
+    await page.getByTestId('cohort-open-exclusions').click();
+    const steps = page.getByTestId('flow-step');
+    await expect.poll(() => steps.count(), { timeout: 10_000 }).toBe(1);
+    expect(await steps.first().locator('td').allTextContents()).toEqual(['Patients assessed', '', '6']);
+
+    // A reason code not in upper case with _ cannot be submitted; an unknown patient is explained.
+    await page.getByTestId('exclusion-patient').fill('P999');
+    await page.getByTestId('exclusion-reason').fill('no dce');
+    expect(await page.getByTestId('exclusion-add').isDisabled()).toBe(true);
+    await page.getByTestId('exclusion-reason').fill('NO_DCE');
+    await page.getByTestId('exclusion-add').click();
+    await expect
+      .poll(() => page.getByTestId('error-alert').first().textContent(), { timeout: 10_000 })
+      .toContain('There is no patient P999');
+    expect(await page.getByTestId('exclusion-row').count()).toBe(0);
+
+    // The whole patient P006 (1 lesion), then one lesion of bilateral P003.
+    await page.getByTestId('exclusion-patient').fill('P006');
+    await page.getByTestId('exclusion-reason-label').fill('No DCE series');
+    await page.getByTestId('exclusion-add').click();
+    await expect.poll(() => page.getByTestId('exclusion-row').count(), { timeout: 10_000 }).toBe(1);
+    await page.getByTestId('exclusion-patient').fill('P003');
+    await page.getByTestId('exclusion-lesion').fill('L2');
+    await page.getByTestId('exclusion-reason').fill('MRI_ARTIFACT');
+    await page.getByTestId('exclusion-reason-label').fill('Motion artifact');
+    await page.getByTestId('exclusion-note').fill('DCE subtraction unusable');
+    await page.getByTestId('exclusion-add').click();
+    await expect.poll(() => page.getByTestId('exclusion-row').count(), { timeout: 10_000 }).toBe(2);
+
+    // 6 patients, 7 lesions; P006 out (5 patients left), then P003/L2 out (a lesion; 5 patients stay).
+    await expect.poll(() => steps.count(), { timeout: 10_000 }).toBe(3);
+    const table = await Promise.all((await steps.all()).map((s) => s.locator('td').allTextContents()));
+    expect(table).toEqual([
+      ['Patients assessed', '', '6'],
+      ['No DCE series', '1 / 0', '5'],
+      ['Motion artifact', '0 / 1', '5'],
+    ]);
+    expect(await page.getByTestId('flow-analysed').textContent()).toContain('5 patients, 5 lesions');
+    const src = (await page.getByTestId('flow-svg').getAttribute('src')) ?? '';
+    expect(decodeURIComponent(src)).toContain('Motion artifact');
+
+    const svg = path.join(t.dir, 'flow.svg');
+    await page.getByTestId('flow-export-path').fill(svg);
+    await page.getByTestId('flow-export').click();
+    await expect.poll(() => existsSync(svg), { timeout: 10_000 }).toBe(true);
+    expect(readFileSync(svg, 'utf8')).toContain('No DCE series');
+    const png = path.join(t.dir, 'flow.png');
+    await page.getByTestId('flow-export-path').fill(png);
+    await page.getByTestId('flow-export').click();
+    await expect.poll(() => existsSync(png), { timeout: 15_000 }).toBe(true);
+    expect([...readFileSync(png).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+    // Including the lesion again: 6 lesions analysed.
+    await page.getByTestId('exclusion-row').filter({ hasText: 'MRI_ARTIFACT' }).getByTestId('exclusion-remove').click();
+    await expect.poll(() => page.getByTestId('exclusion-row').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('flow-analysed').textContent()).toContain('5 patients, 6 lesions');
+    await page.getByTestId('exclusions-close').click();
+  });
+
+  it('shows the audit log filtered by entity and text, and exports it as CSV', async () => {
+    const { page } = browser;
+    await page.getByTestId('cohort-open-audit').click();
+    const rows = page.getByTestId('audit-row');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(10);
+
+    await page.getByTestId('audit-entity').selectOption('exclusion');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(3);
+    const actions = await Promise.all((await rows.all()).map((r) => r.getAttribute('data-action')));
+    expect(actions).toEqual(['cohort.exclusion.remove', 'cohort.exclusion.add', 'cohort.exclusion.add']);
+
+    // The in-place edit of P001's HER2 IHC score (0 → 3+) in the test above, found by text.
+    await page.getByTestId('audit-entity').selectOption('lesion');
+    await page.getByTestId('audit-search').fill('cohort.value.set');
+    const edit = rows.filter({ has: page.locator('[data-col="field"]', { hasText: /^her2_ihc$/ }) });
+    await expect.poll(() => edit.count(), { timeout: 10_000 }).toBe(1);
+    expect(await edit.locator('[data-col="old"]').textContent()).toBe('0');
+    expect(await edit.locator('[data-col="new"]').textContent()).toBe('3+');
+    expect(await edit.locator('td').nth(1).textContent()).toBe('coordinator');
+
+    const out = path.join(t.dir, 'audit.csv');
+    await page.getByTestId('audit-export-path').fill(out);
+    await page.getByTestId('audit-export').click();
+    await expect.poll(() => existsSync(out), { timeout: 10_000 }).toBe(true);
+    const csv = readFileSync(out, 'utf8').split('\r\n');
+    expect(csv[0]).toBe('\uFEFFid,at,actor,action,entity,entity_id,field,before,after,batch_id');
+    expect(csv.some((l) => l.includes('cohort.exclusion.add'))).toBe(true);
+    expect(await page.getByTestId('audit-export-result').textContent()).toContain('entries written');
+    await page.getByTestId('audit-close').click();
+  });
+
+  it('edits the data dictionary with clear errors, and audits the change', async () => {
+    const { page } = browser;
+    await page.getByTestId('cohort-open-dictionary').click();
+    await expect.poll(() => page.getByTestId('dict-row-age').count(), { timeout: 10_000 }).toBe(1);
+
+    // A new categorical variable: a bad name, then no levels, are each explained beside the field.
+    await page.getByTestId('dictionary-add').click();
+    await page.getByTestId('dict-name').fill('Breast Density');
+    await page.getByTestId('dict-save').click();
+    await expect.poll(() => page.getByTestId('dict-error-label').textContent()).toContain('give the label');
+    await page.getByTestId('dict-label').fill('Breast density (BI-RADS)');
+    await page.getByTestId('dict-type').selectOption('categorical');
+    await page.getByTestId('dict-save').click();
+    await expect
+      .poll(() => page.getByTestId('dict-error-name').textContent(), { timeout: 10_000 })
+      .toContain('use lower-case letters');
+    await page.getByTestId('dict-name').fill('breast_density');
+    await page.getByTestId('dict-save').click();
+    await expect
+      .poll(() => page.getByTestId('dict-error-levels').textContent(), { timeout: 10_000 })
+      .toContain('categorical variables need their levels');
+    await page
+      .getByTestId('dict-levels')
+      .fill('a = Almost entirely fatty\nb = Scattered\nc = Heterogeneous\nd = Extremely dense');
+    await page.getByTestId('dict-missing').fill('NA, unknown');
+    await page.getByTestId('dict-group').fill('MRI');
+    await page.getByTestId('dict-save').click();
+    await expect.poll(() => page.getByTestId('dictionary-form').count(), { timeout: 10_000 }).toBe(0);
+    const row = page.getByTestId('dict-row-breast_density');
+    expect(await row.locator('td').allTextContents()).toEqual(
+      expect.arrayContaining(['breast_density', 'Breast density (BI-RADS)', 'categorical', 'a, b, c, d', 'NA, unknown']),
+    );
+    // The table has the new column.
+    await expect
+      .poll(() => page.getByTestId('cohort-jump').locator('option[value="breast_density"]').count(), { timeout: 10_000 })
+      .toBe(1);
+
+    // Narrowing age to a range the stored ages (39–68) do not fit is refused with the count.
+    await page.getByTestId('dict-edit-age').click();
+    expect(await page.getByTestId('dict-name').inputValue()).toBe('age');
+    await page.getByTestId('dict-max').fill('50');
+    await page.getByTestId('dict-save').click();
+    await expect
+      .poll(() => page.getByTestId('dict-error').textContent(), { timeout: 10_000 })
+      .toContain('4 stored value(s) of Age fall outside the new range');
+    await page.getByTestId('dict-max').fill('100');
+    await page.getByTestId('dict-unit').fill('years at diagnosis');
+    await page.getByTestId('dict-save').click();
+    await expect.poll(() => page.getByTestId('dictionary-form').count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.getByTestId('dict-row-age').locator('td').nth(3).textContent()).toBe('years at diagnosis');
+
+    const audit = await rpc<{ action: string; before: string | null; after: string | null }[]>('audit.list', {
+      entity: 'variable',
+    });
+    expect(audit.map((a) => a.action).slice(0, 2)).toEqual(['cohort.variable.update', 'cohort.variable.create']);
+    expect(JSON.parse(audit[0]!.before!)).toMatchObject({ name: 'age', max: 110, unit: 'years' });
+    expect(JSON.parse(audit[0]!.after!)).toMatchObject({ name: 'age', max: 100, unit: 'years at diagnosis' });
+    await page.getByTestId('dictionary-close').click();
+    expect(pageErrors()).toEqual([]);
+  });
+
+  it('re-reads the columns with the delimiter and encoding the user chooses', async () => {
+    const { page } = browser;
+    // Semicolon-separated UTF-8 whose header has more commas than semicolons: detection picks ",".
+    const file = path.join(t.dir, 'semicolon.csv');
+    writeFileSync(file, Buffer.from('patient_id;center;age, years, at, diagnosis\nP101;Zürich;44\n', 'utf8'));
+    await page.getByTestId('cohort-open-import').click();
+    await page.getByTestId('import-path').fill(file);
+    await page.getByTestId('import-inspect').click();
+    await expect.poll(() => page.getByTestId('import-detected').textContent(), { timeout: 10_000 }).toContain('semicolon.csv');
+    expect(await page.getByTestId('import-sample').locator('th').count()).toBe(4);
+    await page.getByTestId('import-delimiter').selectOption(';');
+    await expect
+      .poll(() => page.getByTestId('import-sample').locator('th').allTextContents(), { timeout: 10_000 })
+      .toEqual(['patient_id', 'center', 'age, years, at, diagnosis']);
+    expect(await page.getByTestId('map-patient_id').inputValue()).toBe('patient.code');
+    // Read as Latin-1, the two UTF-8 bytes of "ü" are two characters; back to as detected, one.
+    await page.getByTestId('import-encoding').selectOption('latin1');
+    await expect
+      .poll(() => page.getByTestId('import-sample').locator('td').allTextContents(), { timeout: 10_000 })
+      .toEqual(['P101', 'ZÃ¼rich', '44']);
+    expect(await page.getByTestId('import-detected').textContent()).toContain('Latin-1');
+    await page.getByTestId('import-encoding').selectOption('');
+    await expect
+      .poll(() => page.getByTestId('import-sample').locator('td').allTextContents(), { timeout: 10_000 })
+      .toEqual(['P101', 'Zürich', '44']);
+    await page.getByTestId('import-preview').click();
+    await expect.poll(() => page.getByTestId('import-ok').textContent(), { timeout: 10_000 }).toContain('1 center (Zürich)');
+  });
+
   it('renders a 10,000 × 150 table through the row window', async () => {
     const { page } = browser;
     const dictionary = await rpc<{ name: string; label: string; type: string; group: string | null }[]>('cohort.dictionary', {});

@@ -67,17 +67,24 @@ export class CohortService {
     return listVariables(this.db());
   }
 
+  /** Reads the header and a sample, honouring the user's delimiter, encoding and sheet when given. */
   async inspect(
     file: string,
+    overrides: Pick<ImportMapping, 'delimiter' | 'encoding' | 'sheet'> = {},
   ): Promise<{ header: string[]; sample: string[][]; rows: number; suggested: ImportMapping; detected: RawTable['detected'] }> {
-    const { table } = await readTableFile(file);
+    const { table } = await readTableFile(file, overrides);
     return {
       header: table.header,
       sample: table.rows
         .slice(0, 20)
         .map((r) => r.cells.map((c) => (c instanceof Date ? c.toISOString().slice(0, 10) : String(c ?? '')))),
       rows: table.rows.length,
-      suggested: suggestMapping(table.header, this.dictionary()),
+      suggested: {
+        ...suggestMapping(table.header, this.dictionary()),
+        ...(overrides.delimiter ? { delimiter: overrides.delimiter } : {}),
+        ...(overrides.encoding ? { encoding: overrides.encoding } : {}),
+        ...(overrides.sheet ? { sheet: overrides.sheet } : {}),
+      },
       detected: table.detected,
     };
   }

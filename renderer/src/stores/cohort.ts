@@ -7,7 +7,11 @@ import { useStudyStore } from './study.js';
 import { useUiStore } from './ui.js';
 
 export type CohortAction = 'inspect' | 'preview' | 'commit' | 'undo' | 'export' | 'save-mapping';
-export type Inspection = Output<'cohort.import.inspect'> & { path: string };
+/** An inspected file; `asDetected` is what detection found, before any delimiter/encoding choice. */
+export type Inspection = Output<'cohort.import.inspect'> & {
+  path: string;
+  asDetected: Output<'cohort.import.inspect'>['detected'];
+};
 export type DerivationRules = Output<'cohort.rules'>;
 export type DictionaryVariable = Output<'cohort.dictionary'>[number];
 export type SavedMapping = Output<'cohort.mappings'>[number];
@@ -128,7 +132,7 @@ export const useCohortStore = defineStore('cohort', () => {
       ui.attempt('Could not read the file', () => call('cohort.import.inspect', { path })),
     );
     if (!result) return false;
-    inspection.value = { ...result, path };
+    inspection.value = { ...result, path, asDetected: result.detected };
     void loadMappings();
     preview.value = null;
     draft.value = {
@@ -139,6 +143,37 @@ export const useCohortStore = defineStore('cohort', () => {
       encoding: null,
       sheet: result.detected.sheet ?? '',
     };
+    return true;
+  }
+
+  /**
+   * Reads the inspected file again with the draft's delimiter and encoding, so the header, the
+   * sample and the column list show what the import will read. Columns still present keep the
+   * targets chosen for them; new column names get the suggestion. On failure (e.g. the file is
+   * not valid UTF-8) the previous choice is restored and the reason shown.
+   */
+  async function reread(previous: Pick<ImportDraft, 'delimiter' | 'encoding'>): Promise<boolean> {
+    const ins = inspection.value;
+    if (!ins) return false;
+    const snapshot = draft.value;
+    const result = await withBusy('inspect', () =>
+      ui.attempt('Could not read the file with this delimiter and encoding', () =>
+        call('cohort.import.inspect', {
+          path: ins.path,
+          ...(snapshot.delimiter ? { delimiter: snapshot.delimiter } : {}),
+          ...(snapshot.encoding ? { encoding: snapshot.encoding } : {}),
+        }),
+      ),
+    );
+    if (!result) {
+      draft.value = { ...draft.value, ...previous };
+      return false;
+    }
+    inspection.value = { ...result, path: ins.path, asDetected: ins.asDetected };
+    const columns: Record<string, string> = {};
+    for (const h of result.header) columns[h] = snapshot.columns[h] ?? result.suggested.columns[h] ?? 'ignore';
+    draft.value = { ...draft.value, columns };
+    preview.value = null;
     return true;
   }
 
@@ -299,6 +334,7 @@ export const useCohortStore = defineStore('cohort', () => {
     load,
     reloadTable,
     inspect,
+    reread,
     previewImport,
     commitImport,
     undoImport,
