@@ -66,6 +66,17 @@ export function commitImport(
       const id = Number(insCenter.run(c.code, c.name ?? c.code, c.scanner_vendor, c.field_strength_t).lastInsertRowid);
       log('cohort.center.create', 'center', id, null, undefined, c);
     }
+    const updCenter = {
+      name: db.prepare('UPDATE center SET name = ? WHERE id = ?'),
+      scanner_vendor: db.prepare('UPDATE center SET scanner_vendor = ? WHERE id = ?'),
+      field_strength_t: db.prepare('UPDATE center SET field_strength_t = ? WHERE id = ?'),
+    };
+    const centerId = db.prepare('SELECT id FROM center WHERE code = ?').pluck();
+    for (const u of plan.centerUpdates) {
+      const id = centerId.get(u.code) as number;
+      updCenter[u.field].run(u.value, id);
+      log('cohort.center.update', 'center', id, u.field, u.before, u.value);
+    }
     let index = loadEntityIndex(db);
     // Entities created by this import have no stored values yet: no need to look them up.
     const newPatients = new Set<number>();
@@ -200,6 +211,8 @@ export function undoLastImport(db: Database.Database, actor: string): { batchId:
             vid,
           );
         else db.prepare(`DELETE FROM ${table} WHERE ${key} = ? AND variable_id = ?`).run(id, vid);
+      } else if (e.action === 'cohort.center.update' && ['name', 'scanner_vendor', 'field_strength_t'].includes(e.field ?? '')) {
+        db.prepare(`UPDATE center SET ${e.field} = ? WHERE id = ?`).run(e.before === null ? null : JSON.parse(e.before), id);
       } else if (e.action === 'cohort.lesion.update') {
         db.prepare(`UPDATE lesion SET ${e.field} = ? WHERE id = ?`).run(e.before === null ? null : JSON.parse(e.before), id);
       } else if (e.action.endsWith('.create')) {

@@ -29,11 +29,14 @@ export interface PlannedLesion {
 export interface ImportPlan {
   preview: ImportPreview;
   centers: { code: string; name: string | null; scanner_vendor: string | null; field_strength_t: number | null }[];
+  /** Name, scanner vendor or field strength of a center already in the study that the file changes. */
+  centerUpdates: { code: string; field: CenterField; before: string | number | null; value: string | number }[];
   patients: { code: string; centerCode: string }[];
   lesions: PlannedLesion[];
   values: ValueWrite[];
 }
 
+type CenterField = 'name' | 'scanner_vendor' | 'field_strength_t';
 type StoredCell = { num: number | null; txt: string | null; missing_code: string | null };
 type FieldParse = { ok: true; value: string | number | null } | { ok: false; reason: string };
 
@@ -159,6 +162,17 @@ export function planImport(db: Database.Database, table: RawTable, mapping: Impo
   const changes: ImportChange[] = [];
   let changeCount = 0;
   let unchanged = 0;
+  const storedCenters = new Map(
+    (
+      db.prepare('SELECT code, name, scanner_vendor, field_strength_t FROM center').all() as ({ code: string } & Record<
+        CenterField,
+        string | number | null
+      >)[]
+    ).map((c) => [c.code, c]),
+  );
+  /** The first value of each center field in the file, so that rows disagreeing are reported. */
+  const centerValues = new Map<string, { value: string | number; row: number }>();
+  const centerUpdates: ImportPlan['centerUpdates'] = [];
 
   // Existing values of the entities this file touches, for the diff.
   const oldPatient = db.prepare('SELECT num, txt, missing_code FROM patient_value WHERE patient_id = ? AND variable_id = ?');
@@ -242,9 +256,36 @@ export function planImport(db: Database.Database, table: RawTable, mapping: Impo
           }
           if (target.startsWith('lesion.')) {
             (lesion.fields as Record<string, string | number | null>)[target.slice(7)] = parsed.value;
-          } else if (target.startsWith('center.') && centerCode) {
+          } else if (target.startsWith('center.') && centerCode && parsed.value !== null) {
+            const field = target.slice(7) as CenterField;
+            const key = `${centerCode}\u0000${field}`;
+            const first = centerValues.get(key);
+            if (first) {
+              if (first.value !== parsed.value)
+                problem({
+                  row: line,
+                  column,
+                  value: String(raw ?? ''),
+                  reason: `center ${centerCode} has ${field.replace(/_/g, ' ')} ${first.value} on row ${first.row}`,
+                });
+              return;
+            }
+            centerValues.set(key, { value: parsed.value, row: line });
             const planned = centers.get(centerCode);
-            if (planned) (planned as Record<string, string | number | null>)[target.slice(7)] = parsed.value;
+            const stored = storedCenters.get(centerCode);
+            if (planned) (planned as Record<CenterField, string | number | null>)[field] = parsed.value;
+            else if (stored && stored[field] !== parsed.value) {
+              centerUpdates.push({ code: centerCode, field, before: stored[field], value: parsed.value });
+              changeCount++;
+              if (changes.length < MAX_LISTED)
+                changes.push({
+                  entity: 'center',
+                  key: centerCode,
+                  field,
+                  old: stored[field] === null ? null : String(stored[field]),
+                  new: String(parsed.value),
+                });
+            }
           }
           return;
         }
@@ -327,6 +368,7 @@ export function planImport(db: Database.Database, table: RawTable, mapping: Impo
   return {
     preview,
     centers: [...centers.values()],
+    centerUpdates,
     patients: [...patients.entries()].map(([code, p]) => ({ code, centerCode: p.centerCode })),
     lesions: [...lesions.values()],
     values,

@@ -100,6 +100,43 @@ describe('new centers keep their scanner', () => {
     ]);
   });
 
+  it('keeps a center’s scanner given on its first row only, and reports rows that disagree', async () => {
+    const db = s.study.requireHandle().db;
+    const sparse = write('sparse.csv', 'patient,center,vendor,field strength\nP1,A,Philips,1.5\nP2,A,,\n');
+    await s.cohort.commit(sparse, (await s.cohort.inspect(sparse)).suggested);
+    expect(db.prepare('SELECT scanner_vendor, field_strength_t FROM center').get()).toEqual({
+      scanner_vendor: 'Philips',
+      field_strength_t: 1.5,
+    });
+    const before = db.prepare('SELECT count(*) FROM audit_log').pluck().get();
+    const conflict = write('conflict.csv', 'patient,center,vendor\nP3,B,GE\nP4,B,Siemens\n');
+    const p = await s.cohort.preview(conflict, (await s.cohort.inspect(conflict)).suggested);
+    expect(p.problems).toEqual([
+      { row: 3, column: 'vendor', value: 'Siemens', reason: 'center B has scanner vendor GE on row 2' },
+    ]);
+    expect(db.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(before);
+  });
+
+  it('shows a changed scanner of a center already in the study in the preview, applies it audited, and undoes it', async () => {
+    const db = s.study.requireHandle().db;
+    const v1 = write('v1.csv', 'patient,center,vendor,field strength\nP1,A,Philips,1.5\n');
+    await s.cohort.commit(v1, (await s.cohort.inspect(v1)).suggested);
+    const v2 = write('v2.csv', 'patient,center,vendor,field strength\nP1,A,Philips,3\n');
+    const m = (await s.cohort.inspect(v2)).suggested;
+    const p = await s.cohort.preview(v2, m);
+    expect(p.changes).toEqual([{ entity: 'center', key: 'A', field: 'field_strength_t', old: '1.5', new: '3' }]);
+    expect(p.changeCount).toBe(1);
+    const { batchId } = await s.cohort.commit(v2, m);
+    expect(db.prepare('SELECT field_strength_t FROM center').pluck().get()).toBe(3);
+    expect(
+      db
+        .prepare("SELECT field, before, after FROM audit_log WHERE action = 'cohort.center.update' AND batch_id = ?")
+        .get(batchId),
+    ).toEqual({ field: 'field_strength_t', before: '1.5', after: '3' });
+    s.cohort.undoLastImport();
+    expect(db.prepare('SELECT field_strength_t FROM center').pluck().get()).toBe(1.5);
+  });
+
   it('reports a field strength that is not in tesla with row and column, and creates nothing', async () => {
     const file = write('bad-center.csv', 'patient,center,vendor,field strength\nP1,A,Siemens,3000\n');
     const inspected = await s.cohort.inspect(file);
