@@ -147,10 +147,11 @@ describe('images.import job → series store', () => {
     const failed = await finished((await call<{ jobId: number }>('images.import', { folder: junk })).jobId);
     expect(failed.status).toBe('failed');
     expect(failed.error!.message).toMatch(/junk: holds no DICOM images: 1 file\(s\) skipped, e\.g\. a\.txt/);
-    // A large folder cancelled while it runs: cancelled within 1 s, nothing recorded.
+    // A large folder cancelled while it runs: cancelled within 1 s, nothing recorded. Large
+    // enough (6,000 files) that a fast machine cannot finish it between the poll and the cancel.
     const big = path.join(t.dir, 'big');
     for (let k = 0; k < 4; k++) writeSyntheticExam(path.join(big, `copy${k}`), { patientId: `P${k}` });
-    for (let k = 0; k < 1500; k++) writeFileSync(path.join(big, `pad${k}.txt`), 'x'.repeat(4096));
+    for (let k = 0; k < 6000; k++) writeFileSync(path.join(big, `pad${k}.txt`), 'x'.repeat(4096));
     const { jobId } = await call<{ jobId: number }>('images.import', { folder: big });
     expect(await waitFor(async () => (await call<Job>('jobs.get', { id: jobId })).progress > 0, 15_000, 5)).toBe(true);
     const t0 = Date.now();
