@@ -4,8 +4,15 @@ import { cohortBenchmarks } from './cohort.bench.js';
 import { demoBenchmarks } from './demo.bench.js';
 import { radiomicsBenchmarks } from './radiomics.bench.js';
 import { foundationBenchmarks } from './foundation.bench.js';
+import { statsBenchmarks } from './stats.bench.js';
 import { runAll, type Benchmark } from './harness.js';
 
-const all: Benchmark[] = [...foundationBenchmarks, ...cohortBenchmarks, ...radiomicsBenchmarks, ...demoBenchmarks];
+const all: Benchmark[] = [
+  ...foundationBenchmarks,
+  ...cohortBenchmarks,
+  ...radiomicsBenchmarks,
+  ...statsBenchmarks,
+  ...demoBenchmarks,
+];
 await runAll(all, process.argv[2]);
 process.exit(0);

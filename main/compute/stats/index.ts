@@ -72,3 +72,20 @@ export type { BinaryMask, SegmentationAgreement } from './agreement/segmentation
 export { squaredDistanceTransform } from './agreement/distanceTransform.js';
 export { glmnetBinomial, cvGlmnetBinomial } from './glmnet.js';
 export type { GlmnetOptions, GlmnetPath, CvGlmnetResult } from './glmnet.js';
+export { stepwiseLogistic } from './stepwise.js';
+export type {
+  StepwiseTerm,
+  StepwiseOptions,
+  StepwiseResult,
+  StepwiseStep,
+  StepwiseCandidate,
+  StepwiseCriterion,
+  StepwiseDirection,
+} from './stepwise.js';
+export { calibrateBootstrap, logisticCalibrationModel, binnedCalibration, smoothedCalibration } from './calibrateBootstrap.js';
+export type {
+  CalibrationModel,
+  CalibrateBootstrapOptions,
+  CalibrateBootstrapResult,
+  BinnedCalibrationGroup,
+} from './calibrateBootstrap.js';
