@@ -8,6 +8,7 @@ import type { ImportPreview } from '../api/cohort.js';
 import { toApiError } from '../api/errors.js';
 import { startHttpBridge } from '../server/http.js';
 import { createServices } from '../services/index.js';
+import { registerAnalyzeCommand } from './analyze.js';
 import { registerDemoCommand } from './demo.js';
 import { registerExtractCommand } from './extract.js';
 import { registerImageCommands } from './images.js';
@@ -242,6 +243,7 @@ export function buildCli(): Command {
 
   registerImageCommands(program);
   registerExtractCommand(program);
+  registerAnalyzeCommand(program);
   registerDemoCommand(program);
 
   return program;

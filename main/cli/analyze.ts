@@ -1,0 +1,104 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { appVersion } from '../../db/paths.js';
+import { runAnalysis } from '../compute/ml/analysis.js';
+import type { AnalysisResult, SetName } from '../compute/ml/analysis.js';
+import { datasetFromTable } from '../compute/ml/dataset.js';
+import { AnalysisSpecError, analysisSpecJsonSchema, parseAnalysisSpec } from '../compute/ml/spec.js';
+import { StatsInputError } from '../compute/stats/common.js';
+import { readCsv } from '../services/cohort/table-reader.js';
+
+/** Where `radstudy analyze` writes and how it reports its exit code (tests pass their own). */
+export interface AnalyzeIo {
+  out(text: string): void;
+  err(text: string): void;
+  setExitCode(code: number): void;
+  version: string;
+}
+
+const processIo = (): AnalyzeIo => ({
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+  setExitCode: (code) => void (process.exitCode = code),
+  version: appVersion(),
+});
+
+function fmt(v: number | undefined | null, digits = 3): string {
+  return v === undefined || v === null || Number.isNaN(v) ? '—' : v.toFixed(digits);
+}
+
+/** The summary printed after a run: AUC (95% CI) per model and set. */
+export function summaryTable(r: AnalysisResult): string {
+  const sets: SetName[] = ['train', 'cv', 'test', 'external'];
+  const used = sets.filter((s) => r.models.some((m) => m.metrics[s]));
+  const lines = [
+    `${r.spec.name}: ${r.rows.n} rows (${r.split.counts.train.rows} train, ${r.split.counts.test.rows} test, ${r.split.counts.external.rows} external), ${r.features.candidates} candidate features`,
+    ['model'.padEnd(24), 'features'.padStart(8), ...used.map((s) => `AUC ${s}`.padStart(22))].join(' '),
+  ];
+  for (const m of r.models) {
+    const cells = used.map((s) => {
+      const x = m.metrics[s];
+      return (x ? `${fmt(x.auc)} (${fmt(x.aucCi?.[0])}–${fmt(x.aucCi?.[1])})` : '—').padStart(22);
+    });
+    lines.push([m.name.slice(0, 24).padEnd(24), String(m.features.length).padStart(8), ...cells].join(' '));
+  }
+  for (const m of r.models) for (const w of m.warnings) lines.push(`warning (${m.name}): ${w}`);
+  return lines.join('\n') + '\n';
+}
+
+export function registerAnalyzeCommand(program: Command, io: AnalyzeIo = processIo()): void {
+  program
+    .command('analyze')
+    .description('run an analysis spec (split, pipeline, models, metrics) on a feature table, headless')
+    .argument('[spec]', 'analysis spec (JSON, version 1)')
+    .option('--data <file>', 'feature table (CSV: one row per lesion, columns named in the spec)')
+    .option('--out <file>', 'results (JSON) to write')
+    .option('--schema', 'print the JSON Schema of the analysis spec and exit')
+    .action(async (specFile: string | undefined, opts: { data?: string; out?: string; schema?: boolean }) => {
+      if (opts.schema) {
+        io.out(JSON.stringify(analysisSpecJsonSchema(), null, 2) + '\n');
+        return;
+      }
+      if (!specFile || !opts.data || !opts.out) {
+        io.err('radstudy analyze: give a spec, --data FILE.csv and --out RESULTS.json (see --help)\n');
+        io.setExitCode(2);
+        return;
+      }
+      let raw: unknown;
+      try {
+        raw = JSON.parse(readFileSync(specFile, 'utf8'));
+      } catch (e) {
+        io.err(`radstudy analyze: cannot read ${specFile}: ${(e as Error).message}\n`);
+        io.setExitCode(2);
+        return;
+      }
+      try {
+        const spec = parseAnalysisSpec(raw, path.basename(specFile));
+        const table = readCsv(readFileSync(opts.data), path.basename(opts.data));
+        const ds = datasetFromTable(
+          table.header,
+          table.rows.map((r) => r.cells),
+          spec,
+          path.basename(opts.data),
+        );
+        const result = runAnalysis(spec, ds);
+        await writeFile(opts.out, JSON.stringify({ ...result, radstudy: io.version }, null, 1) + '\n');
+        io.out(summaryTable(result));
+        io.out(`Results written to ${opts.out}\n`);
+      } catch (e) {
+        if (e instanceof AnalysisSpecError || e instanceof StatsInputError) {
+          io.err(`radstudy analyze: ${e.message}\n`);
+          io.setExitCode(e instanceof AnalysisSpecError ? 2 : 1);
+          return;
+        }
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+          io.err(`radstudy analyze: ${(e as Error).message}\n`);
+          io.setExitCode(2);
+          return;
+        }
+        throw e;
+      }
+    });
+}

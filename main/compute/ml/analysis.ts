@@ -1,0 +1,237 @@
+/**
+ * Runs an analysis spec on a dataset, leak-free by construction: the split is made first, then
+ * every pipeline step and model is fitted on training rows only. Cross-validation refits the
+ * whole pipeline (imputation, scaling, selection, model) inside every fold, so no selection ever
+ * sees the rows it is judged on; the final model is refitted on all training rows and applied
+ * unchanged to the internal test and external sets.
+ *
+ * Results keep everything needed to audit or re-run: the spec, the split per row, the features
+ * selected in every fold, the fitted pipeline (JSON), predictions per row and set, metrics with
+ * CIs, and the DeLong matrix between models on each set.
+ */
+import { StatsInputError } from '../stats/common.js';
+import { makeFolds, makeSplit, ROLE_CODE } from './split.js';
+import type { Split } from './split.js';
+import { fitPipeline, predictPipeline, builtinFitter } from './pipeline.js';
+import type { ClassifierFitter, SavedPipeline } from './pipeline.js';
+import { delongMatrix, setMetrics, youdenOf } from './evaluate.js';
+import type { SetMetrics } from './evaluate.js';
+import type { AnalysisDataset } from './dataset.js';
+import type { AnalysisSpec } from './spec.js';
+import type { StepSpec } from './steps.js';
+import type { ClassifierSpec } from './types.js';
+import { takeRows } from './types.js';
+
+export const ENGINE_VERSION = 'radstudy-ml 1';
+
+export type SetName = 'train' | 'cv' | 'test' | 'external';
+
+export interface ModelResult {
+  name: string;
+  kind: string;
+  pipeline: SavedPipeline;
+  /** Features of the final model. */
+  features: string[];
+  /** Features selected in each CV fold (repeat r, fold f). */
+  folds: { repeat: number; fold: number; features: string[] }[];
+  /** How often each feature was selected across the CV folds (0..1). */
+  selectionFrequency: Record<string, number>;
+  /** Youden threshold of the training predictions, used on every set. */
+  threshold: number;
+  metrics: Partial<Record<SetName, SetMetrics>>;
+  /** Probability per row, NaN for rows outside the set ('cv' = out-of-fold, mean over repeats). */
+  predictions: Record<SetName, number[]>;
+  warnings: string[];
+}
+
+export interface AnalysisResult {
+  format: 'radstudy-analysis-result';
+  engine: string;
+  spec: AnalysisSpec;
+  createdAt: string;
+  rows: { n: number; ids: string[]; groups: string[]; y: number[]; dropped: AnalysisDataset['dropped'] };
+  features: { candidates: number; names: string[] };
+  split: { role: ('train' | 'test' | 'external')[]; counts: Split['counts'] };
+  models: ModelResult[];
+  /** DeLong p-values between models, per set with at least two models. */
+  comparison: Partial<Record<SetName, { models: string[]; pValues: number[][] }>>;
+  warnings: string[];
+}
+
+export interface RunOptions {
+  fitter?: ClassifierFitter;
+  onProgress?: (done: number, total: number, what: string) => void;
+  /** Fixed clock for reproducible output in tests. */
+  now?: () => Date;
+}
+
+function rowsOf(role: Int8Array, code: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < role.length; i++) if (role[i] === code) out.push(i);
+  return out;
+}
+
+function subsetY(y: Float64Array, rows: readonly number[]): Float64Array {
+  return Float64Array.from(rows, (i) => y[i] as number);
+}
+
+export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOptions = {}): AnalysisResult {
+  const fitter = opts.fitter ?? builtinFitter;
+  const n = ds.y.length;
+  if (n === 0) throw new StatsInputError('the analysis has no rows with an outcome');
+  const warnings: string[] = [];
+  const splitSpec = spec.split.method === 'date' ? spec.split : { ...spec.split, seed: spec.split.seed ?? spec.seed };
+  const split = makeSplit({ groups: ds.groups, y: ds.y, centers: ds.centers, dates: ds.dates }, splitSpec);
+  const train = rowsOf(split.role, ROLE_CODE.train);
+  const test = rowsOf(split.role, ROLE_CODE.test);
+  const external = rowsOf(split.role, ROLE_CODE.external);
+  const yTrain = subsetY(ds.y, train);
+  const events = yTrain.reduce((s, v) => s + v, 0);
+  if (events === 0 || events === yTrain.length) {
+    throw new StatsInputError(`the training set has only one class (${events} events in ${yTrain.length} rows)`);
+  }
+  const minClass = Math.min(events, yTrain.length - events);
+  if (spec.cv.method === 'kfold' && minClass < spec.cv.k) {
+    throw new StatsInputError(
+      `${spec.cv.k}-fold cross-validation needs at least ${spec.cv.k} rows of each class in training; the smaller class has ${minClass}`,
+    );
+  }
+  const XTrain = takeRows(ds.X, train);
+  const groupsTrain = train.map((i) => ds.groups[i] as string);
+  const forced = new Set(spec.forced);
+  const steps = spec.steps as StepSpec[];
+  const folds = makeFolds(
+    { groups: groupsTrain, y: yTrain },
+    { method: spec.cv.method, k: spec.cv.k, repeats: spec.cv.repeats, seed: spec.seed, stratify: true },
+  );
+  const nFolds = folds.reduce((s, f) => s + Math.max(...f), 0);
+  const total = spec.models.length * (nFolds + 1);
+  let done = 0;
+  const models: ModelResult[] = [];
+  for (const m of spec.models) {
+    const modelSpec: ClassifierSpec = { kind: m.kind, params: m.params };
+    const ctx = (groups: readonly string[]) => ({ groups, forced, icc: ds.icc, seed: spec.seed });
+    const mWarnings: string[] = [];
+    // Cross-validation inside the training set: the whole pipeline per fold.
+    const cvSum = new Float64Array(train.length);
+    const cvCount = new Int32Array(train.length);
+    const foldFeatures: ModelResult['folds'] = [];
+    const freq = new Map<string, number>();
+    folds.forEach((f, r) => {
+      const k = Math.max(...f);
+      for (let fold = 1; fold <= k; fold++) {
+        const inner: number[] = [];
+        const held: number[] = [];
+        for (let i = 0; i < f.length; i++) (f[i] === fold ? held : inner).push(i);
+        const yIn = subsetY(yTrain, inner);
+        try {
+          const fp = fitPipeline(
+            steps,
+            modelSpec,
+            takeRows(XTrain, inner),
+            yIn,
+            ds.features,
+            ctx(inner.map((i) => groupsTrain[i] as string)),
+            fitter,
+          );
+          const p = predictPipeline(fp, takeRows(XTrain, held));
+          held.forEach((i, h) => {
+            cvSum[i] += p[h] as number;
+            cvCount[i]++;
+          });
+          foldFeatures.push({ repeat: r + 1, fold, features: fp.saved.features });
+          for (const name of fp.saved.features) freq.set(name, (freq.get(name) ?? 0) + 1);
+        } catch (e) {
+          if (!(e instanceof StatsInputError)) throw e;
+          mWarnings.push(`CV repeat ${r + 1} fold ${fold}: ${e.message}`);
+        }
+        opts.onProgress?.(++done, total, `${m.name}: CV fold ${fold}/${k}${folds.length > 1 ? ` (repeat ${r + 1})` : ''}`);
+      }
+    });
+    const final = fitPipeline(steps, modelSpec, XTrain, yTrain, ds.features, ctx(groupsTrain), fitter);
+    opts.onProgress?.(++done, total, `${m.name}: final model`);
+    const all = predictPipeline(final, ds.X);
+    const pTrain = Float64Array.from(train, (i) => all[i] as number);
+    const threshold = youdenOf(yTrain, pTrain);
+    const predictions: Record<SetName, number[]> = {
+      train: new Array<number>(n).fill(NaN),
+      cv: new Array<number>(n).fill(NaN),
+      test: new Array<number>(n).fill(NaN),
+      external: new Array<number>(n).fill(NaN),
+    };
+    train.forEach((i, t) => {
+      predictions.train[i] = all[i] as number;
+      if ((cvCount[t] as number) > 0) predictions.cv[i] = (cvSum[t] as number) / (cvCount[t] as number);
+    });
+    for (const i of test) predictions.test[i] = all[i] as number;
+    for (const i of external) predictions.external[i] = all[i] as number;
+    const metrics: ModelResult['metrics'] = {};
+    const measure = (set: SetName, rows: readonly number[]): void => {
+      const have = rows.filter((i) => !Number.isNaN(predictions[set][i] as number));
+      if (have.length === 0) return;
+      try {
+        metrics[set] = setMetrics(
+          subsetY(ds.y, have),
+          Float64Array.from(have, (i) => predictions[set][i] as number),
+          threshold,
+        );
+      } catch (e) {
+        if (!(e instanceof StatsInputError)) throw e;
+        mWarnings.push(`${set} set: ${e.message}`);
+      }
+    };
+    measure('train', train);
+    measure('cv', train);
+    measure('test', test);
+    measure('external', external);
+    const nFoldsRun = foldFeatures.length;
+    models.push({
+      name: m.name,
+      kind: m.kind,
+      pipeline: final.saved,
+      features: final.saved.features,
+      folds: foldFeatures,
+      selectionFrequency: Object.fromEntries([...freq].map(([k, v]) => [k, nFoldsRun ? v / nFoldsRun : 0])),
+      threshold,
+      metrics,
+      predictions,
+      warnings: mWarnings,
+    });
+  }
+  const comparison: AnalysisResult['comparison'] = {};
+  if (models.length >= 2) {
+    const sets: [SetName, number[]][] = [
+      ['train', train],
+      ['cv', train],
+      ['test', test],
+      ['external', external],
+    ];
+    for (const [set, rows] of sets) {
+      const have = rows.filter((i) => models.every((mr) => !Number.isNaN(mr.predictions[set][i] as number)));
+      if (have.length === 0) continue;
+      const yy = subsetY(ds.y, have);
+      const ev = yy.reduce((s, v) => s + v, 0);
+      if (ev < 2 || yy.length - ev < 2) continue;
+      comparison[set] = {
+        models: models.map((mr) => mr.name),
+        pValues: delongMatrix(
+          yy,
+          models.map((mr) => Float64Array.from(have, (i) => mr.predictions[set][i] as number)),
+        ),
+      };
+    }
+  }
+  const names: ('train' | 'test' | 'external')[] = ['train', 'test', 'external'];
+  return {
+    format: 'radstudy-analysis-result',
+    engine: ENGINE_VERSION,
+    spec,
+    createdAt: (opts.now?.() ?? new Date()).toISOString(),
+    rows: { n, ids: ds.ids, groups: ds.groups, y: Array.from(ds.y), dropped: ds.dropped },
+    features: { candidates: ds.features.length, names: ds.features },
+    split: { role: Array.from(split.role, (r) => names[r] as 'train' | 'test' | 'external'), counts: split.counts },
+    models,
+    comparison,
+    warnings,
+  };
+}

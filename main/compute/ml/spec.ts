@@ -1,0 +1,191 @@
+/**
+ * The analysis spec, version 1: what data, which outcome, how to split, which pipeline steps and
+ * models, which seeds. The UI builds specs, `radstudy analyze` runs them, and the results repeat
+ * the spec they came from. `analysisSpecJsonSchema()` is the published JSON Schema
+ * (docs/analysis-spec.schema.json is generated from it by `radstudy analyze --schema`).
+ */
+import { z } from 'zod';
+
+const Seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
+const Fraction = z.number().gt(0).lt(1);
+
+export const SplitSpecSchema = z.discriminatedUnion('method', [
+  z
+    .object({
+      method: z.literal('random'),
+      testFraction: Fraction.describe('share of patients in the internal test set, e.g. 0.3 for 7:3'),
+      stratify: z.boolean().default(true).describe('keep the outcome ratio in both sets'),
+      seed: Seed.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      method: z.literal('center'),
+      external: z.array(z.string().min(1)).min(1).describe('centers whose patients form the external validation set'),
+      testFraction: z.number().min(0).lt(1).default(0).describe('also hold out this share of the other centers'),
+      stratify: z.boolean().default(true),
+      seed: Seed.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      method: z.literal('date'),
+      cutoff: z.union([z.string().min(1), z.number()]).describe('rows on or after this date form the temporal test set'),
+    })
+    .strict(),
+]);
+
+export const StepSpecSchema = z.discriminatedUnion('step', [
+  z.object({ step: z.literal('impute'), strategy: z.enum(['median', 'mean']).default('median') }).strict(),
+  z.object({ step: z.literal('scale'), method: z.enum(['zscore', 'minmax', 'robust']).default('zscore') }).strict(),
+  z.object({ step: z.literal('variance'), threshold: z.number().min(0).default(0) }).strict(),
+  z.object({ step: z.literal('icc'), min: z.number().min(-1).max(1).describe('e.g. 0.75 for good reliability') }).strict(),
+  z
+    .object({
+      step: z.literal('univariate'),
+      test: z.enum(['mannwhitney', 'ttest']).default('mannwhitney'),
+      alpha: Fraction.default(0.05),
+      fdr: z.boolean().default(false).describe('Benjamini–Hochberg adjusted p-values'),
+    })
+    .strict(),
+  z
+    .object({
+      step: z.literal('correlation'),
+      threshold: z.number().gt(0).lt(1).default(0.9),
+      method: z.enum(['pearson', 'spearman']).default('pearson'),
+    })
+    .strict(),
+  z.object({ step: z.literal('f_classif'), k: z.number().int().min(1) }).strict(),
+  z.object({ step: z.literal('mrmr'), k: z.number().int().min(1) }).strict(),
+  z
+    .object({
+      step: z.literal('lasso'),
+      alpha: z.number().gt(0).max(1).default(1).describe('1 = LASSO, between 0 and 1 = elastic net'),
+      lambda: z.enum(['min', '1se']).default('1se'),
+      folds: z.number().int().min(3).max(20).default(10),
+      maxFeatures: z.number().int().min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      step: z.literal('stepwise'),
+      criterion: z.enum(['aic', 'bic', 'p']).default('aic'),
+      direction: z.enum(['both', 'backward', 'forward']).default('both'),
+      pEnter: Fraction.optional(),
+      pRemove: Fraction.optional(),
+    })
+    .strict(),
+]);
+
+export const classifierKinds = [
+  'logistic',
+  'logistic_l1',
+  'logistic_l2',
+  'logistic_elasticnet',
+  'svm_linear',
+  'svm_rbf',
+  'tree',
+  'random_forest',
+  'gradient_boosting',
+  'knn',
+  'mlp',
+  'naive_bayes',
+] as const;
+
+export const ModelSpecSchema = z
+  .object({
+    name: z.string().min(1).max(60).describe('shown in tables and figures, e.g. "Rad-score (LR)"'),
+    kind: z.enum(classifierKinds),
+    params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.array(z.number())])).default({}),
+  })
+  .strict();
+
+export const AnalysisSpecSchema = z
+  .object({
+    $schema: z.string().optional(),
+    version: z.literal(1),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    columns: z
+      .object({
+        patient: z.string().min(1).describe('patient id: a patient’s lesions always stay in one set and fold'),
+        id: z.string().min(1).optional().describe('row (lesion) id; default: the patient id'),
+        center: z.string().min(1).optional(),
+        date: z.string().min(1).optional(),
+      })
+      .strict(),
+    outcome: z
+      .object({
+        column: z.string().min(1),
+        positive: z.union([z.string(), z.number()]).describe('the value that means the event (coded 1)'),
+      })
+      .strict(),
+    features: z
+      .object({
+        include: z.array(z.string().min(1)).default(['*']).describe('names or * patterns, e.g. "DCE2_original_*"'),
+        exclude: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({ include: ['*'], exclude: [] }),
+    forced: z.array(z.string().min(1)).default([]).describe('features no selection step may drop'),
+    split: SplitSpecSchema,
+    cv: z
+      .object({
+        method: z.enum(['kfold', 'loocv']).default('kfold'),
+        k: z.number().int().min(2).max(50).default(5),
+        repeats: z.number().int().min(1).max(100).default(1),
+      })
+      .strict()
+      .default({ method: 'kfold', k: 5, repeats: 1 }),
+    steps: z.array(StepSpecSchema).default([]),
+    models: z.array(ModelSpecSchema).min(1),
+    seed: Seed.default(1),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    const names = new Set<string>();
+    spec.models.forEach((m, i) => {
+      if (names.has(m.name))
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'name'], message: `model name '${m.name}' is used twice` });
+      names.add(m.name);
+    });
+    if (spec.split.method === 'center' && !spec.columns.center) {
+      ctx.addIssue({ code: 'custom', path: ['columns', 'center'], message: 'a split by center needs columns.center' });
+    }
+    if (spec.split.method === 'date' && !spec.columns.date) {
+      ctx.addIssue({ code: 'custom', path: ['columns', 'date'], message: 'a split by date needs columns.date' });
+    }
+  });
+
+export type AnalysisSpec = z.infer<typeof AnalysisSpecSchema>;
+export type AnalysisSpecInput = z.input<typeof AnalysisSpecSchema>;
+
+/** Parse a spec; a spec that fails the schema throws with every problem and its path. */
+export function parseAnalysisSpec(raw: unknown, source = 'analysis spec'): AnalysisSpec {
+  const r = AnalysisSpecSchema.safeParse(raw);
+  if (r.success) return r.data;
+  const problems = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`);
+  throw new AnalysisSpecError(`${source} is not a valid analysis spec (version 1):\n  ${problems.join('\n  ')}`, problems);
+}
+
+export class AnalysisSpecError extends Error {
+  constructor(
+    message: string,
+    readonly problems: string[],
+  ) {
+    super(message);
+    this.name = 'AnalysisSpecError';
+  }
+}
+
+export function analysisSpecJsonSchema(): unknown {
+  return {
+    ...(z.toJSONSchema(AnalysisSpecSchema, { io: 'input', unrepresentable: 'any' }) as object),
+    $id: 'urn:radstudy:analysis-spec:1',
+    title: 'RadStudy analysis spec, version 1',
+  };
+}
