@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { analysisApi } from './analysis.js';
 import { cohortApi, cohortEditApi, dictionaryApi } from './cohort.js';
 import { imagesApi } from './images.js';
 import { jobsApi } from './jobs.js';
@@ -17,6 +18,7 @@ export const api = {
   ...cohortEditApi,
   ...dictionaryApi,
   ...imagesApi,
+  ...analysisApi,
 };
 
 export type Api = typeof api;
@@ -29,6 +31,7 @@ export function isMethod(name: string): name is Method {
   return Object.prototype.hasOwnProperty.call(api, name);
 }
 
+export * from './analysis.js';
 export * from './cohort.js';
 export * from './errors.js';
 export * from './events.js';

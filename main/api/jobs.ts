@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiErrorSchema } from './errors.js';
+import { AnalysisRunParamsSchema, AnalysisRunResultSchema } from './analysis.js';
 import { ImagesImportParamsSchema, ImagesImportResultSchema } from './images.js';
 import { mutation, query } from './procedure.js';
 
@@ -40,6 +41,11 @@ export const jobKinds = {
     label: 'Import a DICOM folder',
     params: ImagesImportParamsSchema,
     result: ImagesImportResultSchema,
+  },
+  'analysis.run': {
+    label: 'Run an analysis',
+    params: AnalysisRunParamsSchema,
+    result: AnalysisRunResultSchema,
   },
 } as const;
 export type JobKind = keyof typeof jobKinds;

@@ -1,5 +1,6 @@
 import { appVersion } from '../../db/paths.js';
 import type { Health } from '../api/system.js';
+import { AnalysisService } from './analysis/service.js';
 import { CohortService } from './cohort/service.js';
 import { HER2_RULES } from './cohort/her2.js';
 import { SUBTYPE_RULES } from './cohort/subtype.js';
@@ -36,6 +37,7 @@ export function createServices(opts: ServicesOptions): Services {
   const jobs = new JobService(study, events, opts.launcher ?? nodeForkLauncher());
   const cohort = new CohortService(study);
   const images = new ImagesService(study, jobs);
+  const analysis = new AnalysisService(study, jobs);
   study.onOpened = () => {
     const h = study.handle();
     if (h && !h.readOnly) ensureBuiltinDictionary(h.db);
@@ -91,6 +93,12 @@ export function createServices(opts: ServicesOptions): Services {
     'images.verify': (input) => images.verify(input.seriesId),
     'images.rules.get': () => images.rules(),
     'images.rules.set': (input) => images.setRules(input.rules, input.reapply),
+    'analysis.inspect': (input) => analysis.inspect(input.dataFile),
+    'analysis.validate': (input) => analysis.validate(input.spec),
+    'analysis.run': (input) => analysis.run(input.spec, input.dataFile),
+    'analysis.list': () => analysis.list(),
+    'analysis.get': (input) => analysis.get(input.id),
+    'analysis.delete': (input) => analysis.delete(input.id),
   };
 
   return {

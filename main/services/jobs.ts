@@ -6,6 +6,9 @@ import { appendAudit } from '../../db/repositories/audit.js';
 import { writeMeta } from '../../db/repositories/meta.js';
 import type { ImagesImportResult } from '../api/images.js';
 import { recordImport } from './images/repository.js';
+import { recordAnalysis } from './analysis/service.js';
+import type { AnalysisResult } from '../compute/ml/analysis.js';
+import type { AnalysisRunParams } from '../api/analysis.js';
 import { ComputeClient, type ComputeLauncher, type ComputeState } from './compute.js';
 import type { EventBus } from './events.js';
 import type { StudyService } from './study.js';
@@ -17,6 +20,7 @@ const CANCEL_DEADLINE_MS = 1000;
 interface Active {
   jobId: number;
   kind: JobKind;
+  params: unknown;
   startedAt: number;
   lastPersist: number;
   cancelTimer: NodeJS.Timeout | null;
@@ -170,7 +174,7 @@ export class JobService {
     if (!next) return;
     const job = repo.get(next.id)!;
     repo.markRunning(job.id);
-    this.active = { jobId: job.id, kind: job.kind, startedAt: Date.now(), lastPersist: 0, cancelTimer: null };
+    this.active = { jobId: job.id, kind: job.kind, params: job.params, startedAt: Date.now(), lastPersist: 0, cancelTimer: null };
     this.publish(job.id);
     this.compute.send({ type: 'start', jobId: job.id, kind: job.kind, params: job.params, studyPath: h.path });
   }
@@ -221,7 +225,7 @@ export class JobService {
           const db = this.study.requireHandle().db;
           db.transaction(() => {
             repo.succeed(a.jobId, checked.data);
-            this.afterSuccess(a.kind, checked.data, a.jobId);
+            this.afterSuccess(a.kind, checked.data, a.jobId, a.params);
           })();
         });
         return;
@@ -234,10 +238,11 @@ export class JobService {
     }
   }
 
-  /** What a finished job records in the study beyond its own row. */
-  private afterSuccess(kind: JobKind, result: unknown, jobId: number): void {
+  /** What a finished job records in the study beyond its own row (it may compact that row's result). */
+  private afterSuccess(kind: JobKind, result: unknown, jobId: number, params: unknown): void {
     const db = this.study.requireHandle().db;
     if (kind === 'images.import') recordImport(db, result as ImagesImportResult, jobId);
+    if (kind === 'analysis.run') recordAnalysis(db, result as unknown as AnalysisResult, params as AnalysisRunParams, jobId);
     if (kind === 'study.check') {
       const r = result as { backupPath: string; sha256: string };
       writeMeta(db, 'last_backup', JSON.stringify({ at: new Date().toISOString(), path: r.backupPath, sha256: r.sha256 }));

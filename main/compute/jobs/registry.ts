@@ -1,5 +1,6 @@
 import type { JobKind } from '../../api/jobs.js';
 import type { JobHandler } from './context.js';
+import { analysisRunJob } from './analysis-run.js';
 import { imageImportJob } from './image-import.js';
 import { studyCheckJob } from './study-check.js';
 
@@ -7,4 +8,5 @@ import { studyCheckJob } from './study-check.js';
 export const jobHandlers: Record<JobKind, JobHandler> = {
   'study.check': studyCheckJob,
   'images.import': imageImportJob,
+  'analysis.run': analysisRunJob,
 };

@@ -121,7 +121,7 @@ export const AnalysisSpecSchema = z
     outcome: z
       .object({
         column: z.string().min(1),
-        positive: z.union([z.string(), z.number()]).describe('the value that means the event (coded 1)'),
+        positive: z.union([z.string().min(1), z.number()]).describe('the value that means the event (coded 1)'),
       })
       .strict(),
     features: z

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { mutation, query } from './procedure.js';
+
+/** Parameters of the `analysis.run` job: a spec (validated by main/compute/ml/spec.ts) and its data. */
+export const AnalysisRunParamsSchema = z
+  .object({
+    spec: z.record(z.string(), z.unknown()),
+    /** Feature table (CSV): one row per lesion, the columns named in the spec. */
+    dataFile: z.string().min(1),
+    /** SHA-256 of the file when the run was asked for; the job refuses a file changed since. */
+    dataSha256: z.string().length(64),
+  })
+  .strict();
+export type AnalysisRunParams = z.infer<typeof AnalysisRunParamsSchema>;
+
+/** What the compute process returns: the whole result (main/compute/ml/analysis.ts AnalysisResult). */
+export const AnalysisRunResultSchema = z
+  .object({
+    format: z.literal('radstudy-analysis-result'),
+    engine: z.string(),
+    spec: z.record(z.string(), z.unknown()),
+    models: z.array(z.record(z.string(), z.unknown())),
+  })
+  .passthrough();
+
+/** What the job row keeps once the result is stored in the analysis table. */
+export const AnalysisStoredSchema = z.object({ analysisId: z.number().int(), name: z.string() });
+
+export const SetMetricSummarySchema = z.object({
+  n: z.number().int(),
+  events: z.number().int(),
+  auc: z.number(),
+  aucCi: z.tuple([z.number(), z.number()]).nullable(),
+  sensitivity: z.number(),
+  specificity: z.number(),
+  accuracy: z.number(),
+  brier: z.number(),
+});
+export const AnalysisModelSummarySchema = z.object({
+  name: z.string(),
+  kind: z.string(),
+  features: z.array(z.string()),
+  threshold: z.number(),
+  metrics: z.record(z.string(), SetMetricSummarySchema),
+  warnings: z.array(z.string()),
+});
+export const AnalysisSummarySchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  createdAt: z.string(),
+  dataSource: z.string(),
+  dataSha256: z.string(),
+  engine: z.string(),
+  rows: z.object({ train: z.number().int(), test: z.number().int(), external: z.number().int() }),
+  candidates: z.number().int(),
+  models: z.array(AnalysisModelSummarySchema),
+  /** DeLong p-values between models per set (models in the order above). */
+  comparison: z.record(z.string(), z.array(z.array(z.number().nullable()))),
+});
+export type AnalysisSummary = z.infer<typeof AnalysisSummarySchema>;
+
+export const FeatureTableInfoSchema = z.object({
+  path: z.string(),
+  rows: z.number().int(),
+  columns: z.array(
+    z.object({
+      name: z.string(),
+      numeric: z.boolean(),
+      missing: z.number().int(),
+      /** Distinct values (up to 12) of a non-numeric column, for outcome/center choices. */
+      levels: z.array(z.string()),
+    }),
+  ),
+});
+export type FeatureTableInfo = z.infer<typeof FeatureTableInfoSchema>;
+
+const id = z.object({ id: z.number().int().positive() }).strict();
+
+export const analysisApi = {
+  'analysis.inspect': query(
+    z.object({ dataFile: z.string().min(1) }).strict(),
+    FeatureTableInfoSchema,
+    'Columns of a feature table (numeric or not, missing counts, levels), to build a spec',
+  ),
+  'analysis.validate': query(
+    z.object({ spec: z.unknown() }).strict(),
+    z.object({ ok: z.boolean(), problems: z.array(z.string()) }),
+    'Check a spec against the analysis-spec schema (version 1)',
+  ),
+  'analysis.run': mutation(
+    z.object({ spec: z.record(z.string(), z.unknown()), dataFile: z.string().min(1) }).strict(),
+    z.object({ jobId: z.number().int() }),
+    'Run an analysis spec on a feature table as a compute job; the result is stored in the study',
+  ),
+  'analysis.list': query(z.object({}).strict(), z.array(AnalysisSummarySchema), 'Stored analyses, newest first'),
+  'analysis.get': query(
+    id,
+    z.object({ summary: AnalysisSummarySchema, result: z.record(z.string(), z.unknown()) }),
+    'One stored analysis with its whole result',
+  ),
+  'analysis.delete': mutation(id, z.object({ deleted: z.boolean() }), 'Delete a stored analysis'),
+};

@@ -1,0 +1,184 @@
+import { defineStore } from 'pinia';
+import { computed, ref, watch } from 'vue';
+import type { AnalysisSummary, FeatureTableInfo, Job } from '../../../main/api/contract.js';
+import { call } from '../api/client.js';
+import { useJobsStore } from './jobs.js';
+import { useStudyStore } from './study.js';
+import { useUiStore } from './ui.js';
+
+/** The choices of the spec builder; `buildSpec` turns them into an analysis spec (version 1). */
+export interface SpecChoices {
+  name: string;
+  patient: string;
+  center: string;
+  outcome: string;
+  positive: string;
+  include: string;
+  split: 'random' | 'center' | 'date';
+  testFraction: number;
+  external: string[];
+  date: string;
+  cutoff: string;
+  k: number;
+  repeats: number;
+  impute: boolean;
+  scale: boolean;
+  variance: boolean;
+  univariate: boolean;
+  univariateAlpha: number;
+  fdr: boolean;
+  correlation: boolean;
+  correlationThreshold: number;
+  lasso: boolean;
+  lassoLambda: 'min' | '1se';
+  stepwise: boolean;
+  models: string[];
+  seed: number;
+}
+
+export const MODEL_LABELS: Record<string, string> = { logistic: 'Logistic regression' };
+
+export function buildSpec(c: SpecChoices): Record<string, unknown> {
+  const steps: Record<string, unknown>[] = [];
+  if (c.impute) steps.push({ step: 'impute', strategy: 'median' });
+  if (c.scale) steps.push({ step: 'scale', method: 'zscore' });
+  if (c.variance) steps.push({ step: 'variance', threshold: 0 });
+  if (c.univariate) steps.push({ step: 'univariate', test: 'mannwhitney', alpha: c.univariateAlpha, fdr: c.fdr });
+  if (c.correlation) steps.push({ step: 'correlation', threshold: c.correlationThreshold, method: 'pearson' });
+  if (c.lasso) steps.push({ step: 'lasso', lambda: c.lassoLambda, folds: 10 });
+  if (c.stepwise) steps.push({ step: 'stepwise', criterion: 'aic', direction: 'both' });
+  const split =
+    c.split === 'random'
+      ? { method: 'random', testFraction: c.testFraction, stratify: true }
+      : c.split === 'center'
+        ? { method: 'center', external: c.external, testFraction: 0 }
+        : { method: 'date', cutoff: c.cutoff };
+  const columns: Record<string, string> = { patient: c.patient };
+  if (c.center) columns.center = c.center;
+  if (c.split === 'date' && c.date) columns.date = c.date;
+  return {
+    version: 1,
+    name: c.name,
+    columns,
+    outcome: { column: c.outcome, positive: c.positive },
+    features: { include: c.include.split(/[\s,]+/).filter(Boolean), exclude: [] },
+    split,
+    cv: { method: 'kfold', k: c.k, repeats: c.repeats },
+    steps,
+    models: c.models.map((kind) => ({ name: MODEL_LABELS[kind] ?? kind, kind })),
+    seed: c.seed,
+  };
+}
+
+/** Analyses of the open study: the spec builder's data file, the running analysis, stored results. */
+export const useAnalysisStore = defineStore('analysis', () => {
+  const ui = useUiStore();
+  const jobs = useJobsStore();
+  const study = useStudyStore();
+
+  const dataFile = ref('');
+  const info = ref<FeatureTableInfo | null>(null);
+  const specText = ref('');
+  const problems = ref<string[]>([]);
+  const analyses = ref<AnalysisSummary[]>([]);
+  const selected = ref<AnalysisSummary | null>(null);
+  const runJobId = ref<number | null>(null);
+
+  const runJob = computed<Job | null>(() => jobs.jobs.find((j) => j.id === runJobId.value) ?? null);
+  const running = computed(() => runJob.value !== null && ['queued', 'running'].includes(runJob.value.status));
+
+  async function load(): Promise<void> {
+    if (!study.current) {
+      analyses.value = [];
+      return;
+    }
+    const list = await ui.attempt('Could not list the analyses', () => call('analysis.list', {}));
+    if (list) analyses.value = list;
+  }
+
+  async function inspect(): Promise<boolean> {
+    const r = await ui.attempt('Could not read the feature table', () =>
+      call('analysis.inspect', { dataFile: dataFile.value.trim() }),
+    );
+    if (r) info.value = r;
+    return r !== undefined;
+  }
+
+  function parseSpec(): Record<string, unknown> | null {
+    try {
+      const v = JSON.parse(specText.value) as unknown;
+      if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+      problems.value = ['(top level): the spec must be a JSON object'];
+    } catch (e) {
+      problems.value = [`the spec is not valid JSON: ${(e as Error).message}`];
+    }
+    return null;
+  }
+
+  async function validate(): Promise<boolean> {
+    const spec = parseSpec();
+    if (!spec) return false;
+    const r = await ui.attempt('Could not check the spec', () => call('analysis.validate', { spec }));
+    if (!r) return false;
+    problems.value = r.problems;
+    return r.ok;
+  }
+
+  async function run(): Promise<void> {
+    if (!(await validate())) return;
+    const spec = parseSpec() as Record<string, unknown>;
+    const started = await ui.attempt('Could not start the analysis', () =>
+      call('analysis.run', { spec, dataFile: dataFile.value.trim() }),
+    );
+    if (!started) return;
+    runJobId.value = started.jobId;
+    await jobs.load();
+  }
+
+  function select(id: number): void {
+    selected.value = analyses.value.find((a) => a.id === id) ?? null;
+  }
+
+  async function remove(id: number): Promise<void> {
+    const r = await ui.attempt('Could not delete the analysis', () => call('analysis.delete', { id }));
+    if (!r) return;
+    if (selected.value?.id === id) selected.value = null;
+    await load();
+  }
+
+  // A finished run appears in the list and is shown.
+  watch(
+    () => runJob.value?.status,
+    async (status) => {
+      if (status !== 'succeeded') return;
+      await load();
+      const stored = runJob.value?.result as { analysisId?: number } | null;
+      if (stored?.analysisId) select(stored.analysisId);
+    },
+  );
+  watch(
+    () => study.current?.path,
+    () => {
+      selected.value = null;
+      info.value = null;
+      void load();
+    },
+  );
+
+  return {
+    dataFile,
+    info,
+    specText,
+    problems,
+    analyses,
+    selected,
+    runJob,
+    running,
+    load,
+    inspect,
+    validate,
+    run,
+    select,
+    remove,
+  };
+});

@@ -1,0 +1,88 @@
+/// <reference lib="dom" />
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStudy } from '../../db/study-file.js';
+import { Rng } from '../../main/compute/stats/random.js';
+import { tmpDir } from '../helpers/tmp.js';
+import { openBrowser, serve, type Browser, type Served } from './harness.js';
+
+/**
+ * The Analysis view end to end: a two-center feature table (CSV) is read, the spec builder
+ * guesses patient / center / outcome columns, a split by center is chosen, the analysis runs as
+ * a job, and the stored result shows AUCs with CIs per set and the selected features; a spec
+ * edited into an invalid one is refused with the schema's message before any job starts.
+ */
+
+let t: ReturnType<typeof tmpDir>;
+let app: Served;
+let browser: Browser;
+let dataFile: string;
+
+function pageErrors(): string[] {
+  return browser.errors.filter((e) => !e.includes('Failed to load resource') && !e.includes("'frame-ancestors' is ignored"));
+}
+
+beforeAll(async () => {
+  t = tmpDir('radstudy-e2e-analysis-');
+  const studyFile = path.join(t.dir, 'analysis.radstudy');
+  createStudy(studyFile, 'Analysis e2e').close();
+  const rng = new Rng(8);
+  const normal = (): number => Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
+  const lines = [
+    'patient_id,center,her2_status,DCE2_glcm_Contrast,DCE2_glszm_ZoneEntropy,T2_firstorder_Mean,ADC_firstorder_Median',
+  ];
+  for (let p = 0; p < 150; p++) {
+    const f = [normal(), normal(), normal(), normal()];
+    const low = rng.nextDouble() < 1 / (1 + Math.exp(-(1.8 * f[0]! - 1.2 * f[3]!)));
+    lines.push([`P${p}`, p < 100 ? 'CQ' : 'JS', low ? 'low' : 'zero', ...f.map((v) => v.toFixed(5))].join(','));
+  }
+  dataFile = path.join(t.dir, 'features.csv');
+  writeFileSync(dataFile, lines.join('\n') + '\n');
+  app = await serve(['--study', studyFile, '--port', '0'], { RADSTUDY_CONFIG_DIR: t.dir });
+  browser = await openBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  t?.cleanup();
+});
+
+describe('Analysis view (Playwright + Debian Chromium)', () => {
+  it('builds a spec from a feature table, runs it, and shows the stored result per set', async () => {
+    const { page } = browser;
+    await page.goto(app.url);
+    await page.getByTestId('nav-analysis').click();
+    await page.getByTestId('analysis-data').fill(dataFile);
+    await page.getByTestId('analysis-inspect').click();
+    await expect.poll(() => page.getByTestId('analysis-builder').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await page.getByTestId('analysis-patient').inputValue()).toBe('patient_id');
+    expect(await page.getByTestId('analysis-outcome').inputValue()).toBe('her2_status');
+    await page.getByTestId('analysis-positive').selectOption('low');
+    await page.getByLabel('By center (external)').check();
+    await page.getByLabel('JS external').check();
+    const spec = JSON.parse(await page.getByTestId('analysis-spec').inputValue()) as { split: unknown; outcome: unknown };
+    expect(spec.split).toEqual({ method: 'center', external: ['JS'], testFraction: 0 });
+    expect(spec.outcome).toEqual({ column: 'her2_status', positive: 'low' });
+
+    // An invalid edit is refused with the schema's message.
+    const good = await page.getByTestId('analysis-spec').inputValue();
+    await page.getByTestId('analysis-spec').fill(good.replace('"k": 5', '"k": 1'));
+    await page.getByTestId('analysis-run').click();
+    await expect.poll(() => page.getByTestId('analysis-problems').textContent(), { timeout: 10_000 }).toMatch(/cv\.k/);
+    await page.getByTestId('analysis-spec').fill(good);
+
+    await page.getByTestId('analysis-run').click();
+    await expect.poll(() => page.getByTestId('analysis-result').isVisible(), { timeout: 60_000 }).toBe(true);
+    const metrics = (await page.getByTestId('analysis-metrics').textContent()) ?? '';
+    expect(metrics).toMatch(/Training \(CV\)/);
+    expect(metrics).toMatch(/External\s*50 \(\d+\)\s*0\.\d{3} \(0\.\d{3}–(0\.\d{3}|1\.000)\)/);
+    expect(await page.getByTestId('analysis-features').first().textContent()).toContain('DCE2_glcm_Contrast');
+    expect(await page.getByTestId('analysis-list').textContent()).toContain('Model comparison');
+    // Stored in the study: still there after a reload.
+    await page.reload();
+    await page.getByTestId('nav-analysis').click();
+    await expect.poll(() => page.getByTestId('analysis-list').textContent(), { timeout: 10_000 }).toContain('Model comparison');
+    expect(pageErrors()).toEqual([]);
+  }, 120_000);
+});
