@@ -4,11 +4,12 @@
  * intensity mask's values.
  *
  * Convex-hull densities (R3ER, 7T7F) use the hull of the mesh vertices (convexHull.ts).
- * Moran's I and Geary's C are exact O(N²) sums; above `maxVoxelsForSpatialAutocorrelation` ROI
- * voxels they are NaN rather than slow.
+ * Moran's I and Geary's C are exact inverse-distance pair sums (spatialAutocorrelation.ts: direct for
+ * small ROIs, FFT cross-correlations otherwise).
  */
 import { shapeFeatures } from '../shape.js';
 import { convexHullMeasures } from './convexHull.js';
+import { spatialAutocorrelation } from './spatialAutocorrelation.js';
 
 export interface MorphologyInput {
   /** Morphological mask crop (x-fastest) with its size and spacing (x, y, z). */
@@ -19,8 +20,6 @@ export interface MorphologyInput {
   intensityMask: Uint8Array;
   values: Float64Array;
 }
-
-export const maxVoxelsForSpatialAutocorrelation = 20000;
 
 /** Legendre polynomial P_n(x) by the three-term recurrence. */
 function legendre(n: number, x: number): number {
@@ -126,43 +125,6 @@ export function morphology(input: MorphologyInput): Record<string, number> {
     '99N0': V * (isum / icount),
     ...spatialAutocorrelation(intensityMask, values, size, spacingMm),
   };
-}
-
-/** Moran's I (N365) and Geary's C (NPT7) with inverse-distance weights over all voxel pairs. */
-function spatialAutocorrelation(
-  mask: Uint8Array,
-  values: Float64Array,
-  size: [number, number, number],
-  spacing: [number, number, number],
-): Record<string, number> {
-  const [nx, ny] = size;
-  const px: number[] = [];
-  const py: number[] = [];
-  const pz: number[] = [];
-  const v: number[] = [];
-  for (let o = 0; o < mask.length; o++) {
-    if (!mask[o]) continue;
-    px.push((o % nx) * spacing[0]);
-    py.push((Math.floor(o / nx) % ny) * spacing[1]);
-    pz.push(Math.floor(o / (nx * ny)) * spacing[2]);
-    v.push(values[o]!);
-  }
-  const n = v.length;
-  if (n > maxVoxelsForSpatialAutocorrelation || n < 2) return { N365: NaN, NPT7: NaN };
-  const mean = v.reduce((s, x) => s + x, 0) / n;
-  let den = 0;
-  for (const x of v) den += (x - mean) ** 2;
-  let wsum = 0;
-  let moran = 0;
-  let geary = 0;
-  for (let k = 0; k < n; k++)
-    for (let l = k + 1; l < n; l++) {
-      const w = 1 / Math.hypot(px[k]! - px[l]!, py[k]! - py[l]!, pz[k]! - pz[l]!);
-      wsum += 2 * w;
-      moran += 2 * w * (v[k]! - mean) * (v[l]! - mean);
-      geary += 2 * w * (v[k]! - v[l]!) ** 2;
-    }
-  return { N365: ((n / wsum) * moran) / den, NPT7: (((n - 1) / (2 * wsum)) * geary) / den };
 }
 
 /**
