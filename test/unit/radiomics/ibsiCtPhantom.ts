@@ -8,50 +8,11 @@ import { expect, it } from 'vitest';
 import { readNifti } from '../../../main/compute/imaging/nifti.js';
 import type { Volume } from '../../../main/compute/imaging/volume.js';
 import { extractIbsiFeatures } from '../../../main/compute/radiomics/ibsi/extract.js';
-import type { IbsiConfig } from '../../../main/compute/radiomics/ibsi/extract.js';
+import { CT_CONFIGS } from '../../../main/compute/radiomics/ibsi/referenceConfigs.js';
 import { ibsiRows, nameOf, shownPrecision } from './ibsiReference.js';
 import { referencePath } from './reference.js';
 
-export const CT_CONFIGS: Record<'A' | 'B' | 'C' | 'D' | 'E', IbsiConfig> = {
-  // 2D, no interpolation, range [−500, 400], FBS 25; IVH discrete HU over the range.
-  A: { discretisation: { method: 'FBS', binWidth: 25 }, resegmentRange: [-500, 400], roundIntensities: true, dimensions: ['2D'] },
-  // 2D, bilinear in-plane to 2 × 2 mm, range [−500, 400], FBN 32; IVH discrete HU over the range.
-  B: {
-    interpolation: { spacingMm: [2, 2, null] },
-    discretisation: { method: 'FBN', bins: 32 },
-    resegmentRange: [-500, 400],
-    roundIntensities: true,
-    dimensions: ['2D'],
-  },
-  // 3D, trilinear to 2 mm, range [−1000, 400], FBS 25; IVH FBS 2.5 HU with bin centres.
-  C: {
-    interpolation: { spacingMm: [2, 2, 2] },
-    discretisation: { method: 'FBS', binWidth: 25 },
-    resegmentRange: [-1000, 400],
-    roundIntensities: true,
-    dimensions: ['3D'],
-    ivh: { method: 'binWidth', binWidth: 2.5 },
-  },
-  // 3D, trilinear to 2 mm, outlier filtering (mean ± 3σ), FBN 32; IVH discrete HU over the ROI range.
-  D: {
-    interpolation: { spacingMm: [2, 2, 2] },
-    discretisation: { method: 'FBN', bins: 32 },
-    outlierFiltering: true,
-    roundIntensities: true,
-    dimensions: ['3D'],
-  },
-  // 3D, tricubic (cubic B-spline) to 2 mm, range [−1000, 400] and outlier filtering, FBN 32;
-  // IVH with 1000 bins between the ROI minimum and maximum.
-  E: {
-    interpolation: { spacingMm: [2, 2, 2], image: 'bspline' },
-    discretisation: { method: 'FBN', bins: 32 },
-    resegmentRange: [-1000, 400],
-    outlierFiltering: true,
-    roundIntensities: true,
-    dimensions: ['3D'],
-    ivh: { method: 'binCount', bins: 1000 },
-  },
-};
+export { CT_CONFIGS };
 
 let phantom: { image: Volume; mask: Volume } | undefined;
 function ctPhantom() {
