@@ -41,6 +41,8 @@ export const AnalysisModelSummarySchema = z.object({
   kind: z.string(),
   features: z.array(z.string()),
   threshold: z.number(),
+  /** The final pipeline's steps: features in → out and what each step noted. */
+  steps: z.array(z.object({ step: z.string(), inputs: z.number().int(), outputs: z.number().int(), notes: z.array(z.string()) })),
   metrics: z.record(z.string(), SetMetricSummarySchema),
   warnings: z.array(z.string()),
 });

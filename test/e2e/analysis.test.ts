@@ -85,4 +85,23 @@ describe('Analysis view (Playwright + Debian Chromium)', () => {
     await expect.poll(() => page.getByTestId('analysis-list').textContent(), { timeout: 10_000 }).toContain('Model comparison');
     expect(pageErrors()).toEqual([]);
   }, 120_000);
+
+  it('harmonises across centers with ComBat (random split) and lists what each step did', async () => {
+    const { page } = browser;
+    await page.getByTestId('analysis-data').fill(dataFile);
+    await page.getByTestId('analysis-inspect').click();
+    await expect.poll(() => page.getByTestId('analysis-builder').isVisible(), { timeout: 10_000 }).toBe(true);
+    await page.getByTestId('analysis-positive').selectOption('low');
+    await page.getByLabel('Random, stratified').check();
+    await page.getByTestId('analysis-combat').check();
+    await page.locator('#an-name').fill('Harmonised');
+    const spec = JSON.parse(await page.getByTestId('analysis-spec').inputValue()) as { steps: { step: string }[] };
+    expect(spec.steps.map((s) => s.step)).toContain('combat');
+    await page.getByTestId('analysis-run').click();
+    await expect
+      .poll(() => page.getByTestId('analysis-steps').first().textContent(), { timeout: 60_000 })
+      .toMatch(/combat: 4 → 4 features; harmonised across 2 centers \(CQ, JS\)/);
+    expect(await page.getByTestId('analysis-list').textContent()).toContain('Harmonised');
+    expect(pageErrors()).toEqual([]);
+  }, 120_000);
 });

@@ -14,6 +14,7 @@ import { makeFolds, makeSplit, ROLE_CODE } from './split.js';
 import type { Split } from './split.js';
 import { fitPipeline, predictPipeline, builtinFitter } from './pipeline.js';
 import type { ClassifierFitter, SavedPipeline } from './pipeline.js';
+import type { RowContext } from './steps.js';
 import { delongMatrix, setMetrics, youdenOf } from './evaluate.js';
 import type { SetMetrics } from './evaluate.js';
 import type { AnalysisDataset } from './dataset.js';
@@ -97,6 +98,13 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
     );
   }
   const XTrain = takeRows(ds.X, train);
+  // Centers and covariates of a subset of rows (for ComBat), indexed like ds.
+  const rowContext = (rows: readonly number[]): RowContext => ({
+    ...(ds.centers ? { batches: rows.map((i) => ds.centers![i] as string) } : {}),
+    ...(ds.covariates
+      ? { covariates: new Map([...ds.covariates].map(([k, v]) => [k, Float64Array.from(rows, (i) => v[i] as number)])) }
+      : {}),
+  });
   const groupsTrain = train.map((i) => ds.groups[i] as string);
   const forced = new Set(spec.forced);
   const steps = spec.steps as StepSpec[];
@@ -110,7 +118,13 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
   const models: ModelResult[] = [];
   for (const m of spec.models) {
     const modelSpec: ClassifierSpec = { kind: m.kind, params: m.params };
-    const ctx = (groups: readonly string[]) => ({ groups, forced, icc: ds.icc, seed: spec.seed });
+    const ctx = (groups: readonly string[], rows: readonly number[]) => ({
+      groups,
+      forced,
+      icc: ds.icc,
+      seed: spec.seed,
+      ...rowContext(rows),
+    });
     const mWarnings: string[] = [];
     // Cross-validation inside the training set: the whole pipeline per fold.
     const cvSum = new Float64Array(train.length);
@@ -131,10 +145,13 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
             takeRows(XTrain, inner),
             yIn,
             ds.features,
-            ctx(inner.map((i) => groupsTrain[i] as string)),
+            ctx(
+              inner.map((i) => groupsTrain[i] as string),
+              inner.map((i) => train[i] as number),
+            ),
             fitter,
           );
-          const p = predictPipeline(fp, takeRows(XTrain, held));
+          const p = predictPipeline(fp, takeRows(XTrain, held), ds.features, rowContext(held.map((i) => train[i] as number)));
           held.forEach((i, h) => {
             cvSum[i] += p[h] as number;
             cvCount[i]++;
@@ -148,9 +165,9 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
         opts.onProgress?.(++done, total, `${m.name}: CV fold ${fold}/${k}${folds.length > 1 ? ` (repeat ${r + 1})` : ''}`);
       }
     });
-    const final = fitPipeline(steps, modelSpec, XTrain, yTrain, ds.features, ctx(groupsTrain), fitter);
+    const final = fitPipeline(steps, modelSpec, XTrain, yTrain, ds.features, ctx(groupsTrain, train), fitter);
     opts.onProgress?.(++done, total, `${m.name}: final model`);
-    const all = predictPipeline(final, ds.X);
+    const all = predictPipeline(final, ds.X, ds.features, rowContext(Array.from({ length: n }, (_, i) => i)));
     const pTrain = Float64Array.from(train, (i) => all[i] as number);
     const threshold = youdenOf(yTrain, pTrain);
     const predictions: Record<SetName, number[]> = {

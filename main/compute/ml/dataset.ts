@@ -18,6 +18,8 @@ export interface AnalysisDataset {
   X: DataMatrix;
   /** Rows left out, with the reason (1-based data row numbers). */
   dropped: { row: number; id: string; reason: string }[];
+  /** Numeric covariate columns named by ComBat steps (not features), per row. */
+  covariates?: Map<string, Float64Array>;
   /** Inter-reader ICC per feature, when the study has dual-reader features. */
   icc?: Map<string, number>;
 }
@@ -67,7 +69,9 @@ export function datasetFromTable(
   const jCenter = spec.columns.center ? col(spec.columns.center, 'center') : -1;
   const jDate = spec.columns.date ? col(spec.columns.date, 'date') : -1;
   const jOutcome = col(spec.outcome.column, 'outcome');
-  const reserved = new Set([jPatient, jId, jCenter, jDate, jOutcome]);
+  const covariateNames = [...new Set(spec.steps.flatMap((st) => (st.step === 'combat' ? st.covariates : [])))];
+  const jCovariates = covariateNames.map((c) => col(c, 'covariate'));
+  const reserved = new Set([jPatient, jId, jCenter, jDate, jOutcome, ...jCovariates]);
   const candidates = header.filter((_, j) => !reserved.has(j));
   const features = selectFeatureNames(candidates, spec.features.include, spec.features.exclude);
   for (const f of spec.forced) {
@@ -132,8 +136,31 @@ export function datasetFromTable(
   groups.forEach((g, r) => {
     if (g === '') throw new StatsInputError(`data row ${(kept[r] as number) + 1}: no patient id in '${spec.columns.patient}'`);
   });
+  const covariates = new Map<string, Float64Array>();
+  covariateNames.forEach((c, k) => {
+    const j = jCovariates[k] as number;
+    covariates.set(
+      c,
+      Float64Array.from(kept, (i) => {
+        const v = toNumber((rows[i] as readonly unknown[])[j]);
+        if (!Number.isFinite(v)) {
+          throw new StatsInputError(
+            `data row ${i + 1}, covariate '${c}': '${String((rows[i] as readonly unknown[])[j] ?? '')}' is not a number (ComBat covariates must be complete)`,
+          );
+        }
+        return v;
+      }),
+    );
+  });
+  if (spec.steps.some((st) => st.step === 'combat') && jCenter >= 0) {
+    pick(jCenter).forEach((c, r) => {
+      if (c === '')
+        throw new StatsInputError(`data row ${(kept[r] as number) + 1}: no center in '${spec.columns.center}' (ComBat needs it)`);
+    });
+  }
   return {
     ids: pick(jId),
+    ...(covariateNames.length > 0 ? { covariates } : {}),
     groups,
     ...(jCenter >= 0 ? { centers: pick(jCenter) } : {}),
     ...(jDate >= 0 ? { dates: pick(jDate) } : {}),

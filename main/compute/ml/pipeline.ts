@@ -6,7 +6,7 @@
  */
 import { StatsInputError } from '../stats/common.js';
 import { applyStep, fitStep } from './steps.js';
-import type { FittedStep, StepContext, StepSpec } from './steps.js';
+import type { FittedStep, RowContext, StepContext, StepSpec } from './steps.js';
 import type { ClassifierSpec, DataMatrix, FittedClassifier, SavedClassifier } from './types.js';
 import { takeColumns } from './types.js';
 import { fitLogistic, restoreLogistic } from './logisticModel.js';
@@ -68,7 +68,7 @@ export function fitPipeline(
   for (const s of steps) {
     const f = fitStep(s, cur, y, curNames, ctx);
     fitted.push(f);
-    cur = applyStep(f, cur);
+    cur = applyStep(f, cur, ctx);
     curNames = f.output;
     if (curNames.length === 0) {
       throw new StatsInputError(`step '${s.step}' left no feature; loosen its threshold or force a feature`);
@@ -112,9 +112,14 @@ export function alignInputs(saved: SavedPipeline, X: DataMatrix, names: readonly
 }
 
 /** P(y = 1) for every row of X, whose columns are named `names` (any order, extra columns ignored). */
-export function predictPipeline(p: FittedPipeline, X: DataMatrix, names: readonly string[] = p.saved.inputs): Float64Array {
+export function predictPipeline(
+  p: FittedPipeline,
+  X: DataMatrix,
+  names: readonly string[] = p.saved.inputs,
+  rows: RowContext = {},
+): Float64Array {
   let cur = alignInputs(p.saved, X, names);
-  for (const s of p.saved.steps) cur = applyStep(s, cur);
+  for (const s of p.saved.steps) cur = applyStep(s, cur, rows);
   for (let i = 0; i < cur.data.length; i++) {
     if (Number.isNaN(cur.data[i] as number)) {
       const row = Math.floor(i / cur.ncol);

@@ -72,6 +72,18 @@ export const StepSpecSchema = z.discriminatedUnion('step', [
     .strict(),
   z
     .object({
+      step: z.literal('combat'),
+      parametric: z.boolean().default(true).describe('parametric (true) or non-parametric empirical Bayes priors'),
+      meanOnly: z.boolean().default(false).describe('adjust the location only'),
+      covariates: z
+        .array(z.string().min(1))
+        .default([])
+        .describe('numeric columns whose effect is kept (e.g. age); never the outcome, which new cases do not have'),
+    })
+    .strict()
+    .describe('ComBat harmonisation across columns.center (sva::ComBat), fitted on training rows'),
+  z
+    .object({
       step: z.literal('stepwise'),
       criterion: z.enum(['aic', 'bic', 'p']).default('aic'),
       direction: z.enum(['both', 'backward', 'forward']).default('both'),
@@ -156,6 +168,33 @@ export const AnalysisSpecSchema = z
     if (spec.split.method === 'center' && !spec.columns.center) {
       ctx.addIssue({ code: 'custom', path: ['columns', 'center'], message: 'a split by center needs columns.center' });
     }
+    spec.steps.forEach((st, i) => {
+      if (st.step !== 'combat') return;
+      if (!spec.columns.center) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i],
+          message: 'ComBat harmonises across centers: it needs columns.center',
+        });
+      }
+      if (spec.split.method === 'center') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i],
+          message:
+            'ComBat is fitted on the training centers and cannot harmonise an external center it has not seen; use a random or date split, or drop the ComBat step',
+        });
+      }
+      st.covariates.forEach((c, k) => {
+        if (c === spec.outcome.column) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['steps', i, 'covariates', k],
+            message: `the outcome '${c}' cannot be a ComBat covariate: new cases have no outcome, and keeping it leaks the outcome into the features`,
+          });
+        }
+      });
+    });
     if (spec.split.method === 'date' && !spec.columns.date) {
       ctx.addIssue({ code: 'custom', path: ['columns', 'date'], message: 'a split by date needs columns.date' });
     }

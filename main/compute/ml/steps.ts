@@ -19,6 +19,8 @@
  * - lasso: cv.glmnet (binomial, deviance, folds keep patients together), coefficients non-zero
  *   at lambda.min or lambda.1se; `alpha` < 1 for the elastic net.
  * - stepwise: stepwise logistic regression (AIC, BIC or LR p-values) as R's step().
+ * - combat: ComBat harmonisation across centers (sva::ComBat; combat.ts), covariates kept; it
+ *   needs each row's center (and covariates) at fit and at apply time (RowContext).
  */
 import { StatsInputError } from '../stats/common.js';
 import { quantileSorted } from '../stats/descriptives.js';
@@ -32,6 +34,8 @@ import { cvGlmnetBinomial } from '../stats/glmnet.js';
 import { stepwiseLogistic } from '../stats/stepwise.js';
 import type { StepwiseCriterion, StepwiseDirection } from '../stats/stepwise.js';
 import { makeFolds } from './split.js';
+import { applyCombat, fitCombat } from './combat.js';
+import type { CombatModel } from './combat.js';
 import type { DataMatrix } from './types.js';
 import { column, takeColumns } from './types.js';
 
@@ -45,6 +49,7 @@ export type StepSpec =
   | { step: 'f_classif'; k: number }
   | { step: 'mrmr'; k: number }
   | { step: 'lasso'; alpha?: number; lambda?: 'min' | '1se'; folds?: number; maxFeatures?: number }
+  | { step: 'combat'; parametric?: boolean; meanOnly?: boolean; covariates?: string[] }
   | {
       step: 'stepwise';
       criterion?: StepwiseCriterion;
@@ -58,7 +63,7 @@ export interface FittedStep {
   input: string[];
   output: string[];
   /** impute: values; scale: center and scale per input feature; selection: kept input indices. */
-  state: { values?: number[]; center?: number[]; scale?: number[]; keep?: number[] };
+  state: { values?: number[]; center?: number[]; scale?: number[]; keep?: number[]; combat?: CombatModel };
   /** What the step measured per input feature (p-value, F, ICC, |AUC − 0.5|, coefficient …). */
   scores?: Record<string, number>;
   notes: string[];
@@ -72,6 +77,26 @@ export interface StepContext {
   /** Inter-reader ICC per feature (for the 'icc' step). */
   icc?: ReadonlyMap<string, number>;
   seed: number;
+  /** Center per training row (ComBat's batches) and covariates per training row. */
+  batches?: readonly string[];
+  covariates?: ReadonlyMap<string, Float64Array>;
+}
+
+/** What a step may need to know about the rows it is applied to besides their features. */
+export interface RowContext {
+  batches?: readonly string[];
+  covariates?: ReadonlyMap<string, Float64Array>;
+}
+
+function covariateMatrix(names: readonly string[], rows: RowContext, nrow: number): DataMatrix | undefined {
+  if (names.length === 0) return undefined;
+  const data = new Float64Array(nrow * names.length);
+  names.forEach((c, k) => {
+    const v = rows.covariates?.get(c);
+    if (!v || v.length !== nrow) throw new StatsInputError(`ComBat needs the covariate '${c}' for every row`);
+    for (let i = 0; i < nrow; i++) data[i * names.length + k] = v[i] as number;
+  });
+  return { data, nrow, ncol: names.length };
 }
 
 function present(x: Float64Array): Float64Array {
@@ -152,6 +177,19 @@ export function fitStep(spec: StepSpec, X: DataMatrix, y: Float64Array, names: r
   const p = X.ncol;
   const cols = (): Float64Array[] => Array.from({ length: p }, (_, j) => column(X, j));
   switch (spec.step) {
+    case 'combat': {
+      if (!ctx.batches) throw new StatsInputError("step 'combat' needs each row's center (columns.center)");
+      needComplete(X, names, 'combat');
+      const model = fitCombat(X, ctx.batches, {
+        parametric: spec.parametric ?? true,
+        meanOnly: spec.meanOnly ?? false,
+        covariates: covariateMatrix(spec.covariates ?? [], ctx, X.nrow),
+      });
+      notes.push(
+        `harmonised across ${model.batches.length} centers (${model.batches.join(', ')})${spec.covariates?.length ? `, keeping ${spec.covariates.join(', ')}` : ''}`,
+      );
+      return { spec, input: [...names], output: [...names], state: { combat: model }, notes };
+    }
     case 'impute': {
       const values = cols().map((c, j) => {
         const v = present(c);
@@ -376,13 +414,18 @@ function colMajor(X: DataMatrix): Float64Array {
   return out;
 }
 
-export function applyStep(fitted: FittedStep, X: DataMatrix): DataMatrix {
+export function applyStep(fitted: FittedStep, X: DataMatrix, rows: RowContext = {}): DataMatrix {
   if (X.ncol !== fitted.input.length) {
     throw new StatsInputError(
       `step '${fitted.spec.step}': data have ${X.ncol} features, the step was fitted on ${fitted.input.length}`,
     );
   }
-  const { values, center, scale, keep } = fitted.state;
+  const { values, center, scale, keep, combat } = fitted.state;
+  if (combat) {
+    if (!rows.batches) throw new StatsInputError("the pipeline's ComBat step needs each row's center");
+    const spec = fitted.spec as Extract<StepSpec, { step: 'combat' }>;
+    return applyCombat(combat, X, rows.batches, covariateMatrix(spec.covariates ?? [], rows, X.nrow));
+  }
   if (keep) return takeColumns(X, keep);
   const out = Float64Array.from(X.data);
   const p = X.ncol;

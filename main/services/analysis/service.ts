@@ -41,6 +41,12 @@ export function summarize(id: number, createdAt: string, dataSource: string, sha
       kind: m.kind,
       features: m.features,
       threshold: m.threshold,
+      steps: m.pipeline.steps.map((st) => ({
+        step: st.spec.step,
+        inputs: st.input.length,
+        outputs: st.output.length,
+        notes: st.notes,
+      })),
       warnings: m.warnings,
       metrics: Object.fromEntries(
         Object.entries(m.metrics).map(([set, x]) => [

@@ -22,6 +22,9 @@ export interface SpecChoices {
   k: number;
   repeats: number;
   impute: boolean;
+  /** ComBat across the center column (after imputation), keeping these numeric covariates. */
+  combat: boolean;
+  combatCovariates: string[];
   scale: boolean;
   variance: boolean;
   univariate: boolean;
@@ -41,6 +44,7 @@ export const MODEL_LABELS: Record<string, string> = { logistic: 'Logistic regres
 export function buildSpec(c: SpecChoices): Record<string, unknown> {
   const steps: Record<string, unknown>[] = [];
   if (c.impute) steps.push({ step: 'impute', strategy: 'median' });
+  if (c.combat) steps.push({ step: 'combat', parametric: true, meanOnly: false, covariates: c.combatCovariates });
   if (c.scale) steps.push({ step: 'scale', method: 'zscore' });
   if (c.variance) steps.push({ step: 'variance', threshold: 0 });
   if (c.univariate) steps.push({ step: 'univariate', test: 'mannwhitney', alpha: c.univariateAlpha, fdr: c.fdr });
@@ -54,6 +58,8 @@ export function buildSpec(c: SpecChoices): Record<string, unknown> {
         ? { method: 'center', external: c.external, testFraction: 0 }
         : { method: 'date', cutoff: c.cutoff };
   const columns: Record<string, string> = { patient: c.patient };
+  // A covariate is a column, not a feature: leave it out of the feature patterns' matches.
+  const exclude = c.combat ? c.combatCovariates : [];
   if (c.center) columns.center = c.center;
   if (c.split === 'date' && c.date) columns.date = c.date;
   return {
@@ -61,7 +67,7 @@ export function buildSpec(c: SpecChoices): Record<string, unknown> {
     name: c.name,
     columns,
     outcome: { column: c.outcome, positive: c.positive },
-    features: { include: c.include.split(/[\s,]+/).filter(Boolean), exclude: [] },
+    features: { include: c.include.split(/[\s,]+/).filter(Boolean), exclude },
     split,
     cv: { method: 'kfold', k: c.k, repeats: c.repeats },
     steps,
