@@ -58,6 +58,21 @@ export const AnalysisSummarySchema = z.object({
   models: z.array(AnalysisModelSummarySchema),
   /** DeLong p-values between models per set (models in the order above). */
   comparison: z.record(z.string(), z.array(z.array(z.number().nullable()))),
+  /** Balance of the sets: one line per variable (or level), formatted cells per set. */
+  balance: z
+    .object({
+      sets: z.array(z.object({ label: z.string(), n: z.number().int() })),
+      rows: z.array(
+        z.object({
+          variable: z.string(),
+          level: z.string().nullable(),
+          cells: z.array(z.string()),
+          test: z.string().nullable(),
+          pValue: z.number().nullable(),
+        }),
+      ),
+    })
+    .nullable(),
 });
 export type AnalysisSummary = z.infer<typeof AnalysisSummarySchema>;
 

@@ -78,6 +78,10 @@ describe('Analysis view (Playwright + Debian Chromium)', () => {
     expect(metrics).toMatch(/Training \(CV\)/);
     expect(metrics).toMatch(/External\s*50 \(\d+\)\s*0\.\d{3} \(0\.\d{3}–(0\.\d{3}|1\.000)\)/);
     expect(await page.getByTestId('analysis-features').first().textContent()).toContain('DCE2_glcm_Contrast');
+    const balance = (await page.getByTestId('analysis-balance').textContent()) ?? '';
+    expect(balance).toMatch(/Training \(n = 100\)/);
+    expect(balance).toMatch(/External \(n = 50\)/);
+    expect(balance).toMatch(/center\s*CQ\s*100 \(100\.0%\)\s*0 \(0\.0%\)/);
     expect(await page.getByTestId('analysis-list').textContent()).toContain('Model comparison');
     // Stored in the study: still there after a reload.
     await page.reload();

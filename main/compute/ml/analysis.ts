@@ -15,6 +15,8 @@ import type { Split } from './split.js';
 import { fitPipeline, predictPipeline, builtinFitter } from './pipeline.js';
 import type { ClassifierFitter, SavedPipeline } from './pipeline.js';
 import type { RowContext } from './steps.js';
+import { buildTable1 } from '../stats/table1Builder.js';
+import type { Table1, Table1Variable } from '../stats/table1Builder.js';
 import { delongMatrix, setMetrics, youdenOf } from './evaluate.js';
 import type { SetMetrics } from './evaluate.js';
 import type { AnalysisDataset } from './dataset.js';
@@ -53,6 +55,11 @@ export interface AnalysisResult {
   rows: { n: number; ids: string[]; groups: string[]; y: number[]; dropped: AnalysisDataset['dropped'] };
   features: { candidates: number; names: string[] };
   split: { role: ('train' | 'test' | 'external')[]; counts: Split['counts'] };
+  /**
+   * Balance of the sets (one row per lesion): outcome, center and the spec's balance columns by
+   * training / test / external set, with the Table 1 test rule (stats/table1Builder.ts).
+   */
+  balance: Table1 | null;
   models: ModelResult[];
   /** DeLong p-values between models, per set with at least two models. */
   comparison: Partial<Record<SetName, { models: string[]; pValues: number[][] }>>;
@@ -74,6 +81,35 @@ function rowsOf(role: Int8Array, code: number): number[] {
 
 function subsetY(y: Float64Array, rows: readonly number[]): Float64Array {
   return Float64Array.from(rows, (i) => y[i] as number);
+}
+
+const SET_LABELS = ['Training', 'Test', 'External'] as const;
+
+/** Table 1 of the outcome, center and balance columns by set; null when there is only one set. */
+export function balanceTable(spec: AnalysisSpec, ds: AnalysisDataset, role: ArrayLike<number>): Table1 | null {
+  const present = SET_LABELS.filter((_, k) => Array.prototype.some.call(role, (r: number) => r === k));
+  if (present.length < 2) return null;
+  const groups = Array.from(role, (r) => SET_LABELS[r] as string);
+  const vars: Table1Variable[] = [
+    {
+      name: `${spec.outcome.column} = ${String(spec.outcome.positive)}`,
+      type: 'categorical',
+      values: Array.from(ds.y, (v) => (v === 1 ? 'yes' : 'no')),
+      levels: ['yes', 'no'],
+    },
+  ];
+  if (ds.centers && spec.columns.center) vars.push({ name: spec.columns.center, type: 'categorical', values: ds.centers });
+  for (const [name, raw] of ds.balance ?? []) {
+    const isGiven = (v: string): boolean => v !== '' && !/^(na|nan|null|none)$/i.test(v);
+    const given = raw.filter(isGiven);
+    const numeric = given.length > 0 && given.every((v) => Number.isFinite(Number(v)));
+    vars.push(
+      numeric
+        ? { name, type: 'continuous', values: raw.map((v) => (isGiven(v) ? Number(v) : NaN)) }
+        : { name, type: 'categorical', values: raw.map((v) => (isGiven(v) ? v : null)) },
+    );
+  }
+  return buildTable1(vars, { groups, groupLevels: present });
 }
 
 export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOptions = {}): AnalysisResult {
@@ -247,6 +283,7 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
     rows: { n, ids: ds.ids, groups: ds.groups, y: Array.from(ds.y), dropped: ds.dropped },
     features: { candidates: ds.features.length, names: ds.features },
     split: { role: Array.from(split.role, (r) => names[r] as 'train' | 'test' | 'external'), counts: split.counts },
+    balance: balanceTable(spec, ds, split.role),
     models,
     comparison,
     warnings,

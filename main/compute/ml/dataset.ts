@@ -18,6 +18,8 @@ export interface AnalysisDataset {
   X: DataMatrix;
   /** Rows left out, with the reason (1-based data row numbers). */
   dropped: { row: number; id: string; reason: string }[];
+  /** Raw values of the spec's balance columns (not features), per row. */
+  balance?: Map<string, string[]>;
   /** Numeric covariate columns named by ComBat steps (not features), per row. */
   covariates?: Map<string, Float64Array>;
   /** Inter-reader ICC per feature, when the study has dual-reader features. */
@@ -71,7 +73,8 @@ export function datasetFromTable(
   const jOutcome = col(spec.outcome.column, 'outcome');
   const covariateNames = [...new Set(spec.steps.flatMap((st) => (st.step === 'combat' ? st.covariates : [])))];
   const jCovariates = covariateNames.map((c) => col(c, 'covariate'));
-  const reserved = new Set([jPatient, jId, jCenter, jDate, jOutcome, ...jCovariates]);
+  const jBalance = spec.balance.map((c) => col(c, 'balance'));
+  const reserved = new Set([jPatient, jId, jCenter, jDate, jOutcome, ...jCovariates, ...jBalance]);
   const candidates = header.filter((_, j) => !reserved.has(j));
   const features = selectFeatureNames(candidates, spec.features.include, spec.features.exclude);
   for (const f of spec.forced) {
@@ -158,8 +161,10 @@ export function datasetFromTable(
         throw new StatsInputError(`data row ${(kept[r] as number) + 1}: no center in '${spec.columns.center}' (ComBat needs it)`);
     });
   }
+  const balance = new Map(spec.balance.map((c, k) => [c, pick(jBalance[k] as number)]));
   return {
     ids: pick(jId),
+    ...(balance.size > 0 ? { balance } : {}),
     ...(covariateNames.length > 0 ? { covariates } : {}),
     groups,
     ...(jCenter >= 0 ? { centers: pick(jCenter) } : {}),

@@ -144,6 +144,12 @@ export const AnalysisSpecSchema = z
       .strict()
       .default({ include: ['*'], exclude: [] }),
     forced: z.array(z.string().min(1)).default([]).describe('features no selection step may drop'),
+    balance: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'clinical columns compared across training / test / external sets (numeric: continuous), besides outcome and center',
+      ),
     split: SplitSpecSchema,
     cv: z
       .object({

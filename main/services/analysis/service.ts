@@ -6,6 +6,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AnalysisSummary, FeatureTableInfo } from '../../api/analysis.js';
 import { AppError } from '../../api/errors.js';
 import type { AnalysisResult } from '../../compute/ml/analysis.js';
+import type { Table1 } from '../../compute/stats/table1Builder.js';
 import { AnalysisSpecError, parseAnalysisSpec } from '../../compute/ml/spec.js';
 import { appendAudit } from '../../../db/repositories/audit.js';
 import { readCsv } from '../cohort/table-reader.js';
@@ -67,7 +68,40 @@ export function summarize(id: number, createdAt: string, dataSource: string, sha
     comparison: Object.fromEntries(
       Object.entries(r.comparison).map(([set, c]) => [set, c.pValues.map((row) => row.map((v) => (Number.isNaN(v) ? null : v)))]),
     ),
+    balance: r.balance ? balanceSummary(r.balance) : null,
   };
+}
+
+const fmt = (v: number, d = 1): string => (Number.isFinite(v) ? v.toFixed(d) : '–');
+
+/** Table 1 of the sets as display lines (mean ± SD or median (Q1–Q3) as the test chose; n (%)). */
+function balanceSummary(t: Table1): NonNullable<AnalysisSummary['balance']> {
+  const rows: NonNullable<AnalysisSummary['balance']>['rows'] = [];
+  const p = (v: number | null): number | null => (v === null || Number.isNaN(v) ? null : v);
+  for (const row of t.rows) {
+    if (row.kind === 'continuous') {
+      rows.push({
+        variable: row.name,
+        level: null,
+        cells: row.byGroup.map((c) =>
+          !c ? '–' : row.display === 'mean-sd' ? `${fmt(c.mean)} ± ${fmt(c.sd)}` : `${fmt(c.median)} (${fmt(c.q1)}–${fmt(c.q3)})`,
+        ),
+        test: row.test,
+        pValue: p(row.pValue),
+      });
+    } else {
+      row.levels.forEach((l, k) =>
+        rows.push({
+          variable: row.name,
+          level: l.level,
+          cells: l.byGroup.map((c) => `${c.count} (${fmt(c.percent)}%)`),
+          test: k === 0 ? row.test : null,
+          pValue: k === 0 ? p(row.pValue) : null,
+        }),
+      );
+    }
+  }
+  return { sets: t.groups, rows };
 }
 
 /** Analyses of the open study: inspect a feature table, validate and run a spec (as a job), list, get, delete. */

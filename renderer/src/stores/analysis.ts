@@ -25,6 +25,8 @@ export interface SpecChoices {
   /** ComBat across the center column (after imputation), keeping these numeric covariates. */
   combat: boolean;
   combatCovariates: string[];
+  /** Clinical columns compared across the sets (balance table). */
+  balance: string[];
   scale: boolean;
   variance: boolean;
   univariate: boolean;
@@ -68,6 +70,7 @@ export function buildSpec(c: SpecChoices): Record<string, unknown> {
     columns,
     outcome: { column: c.outcome, positive: c.positive },
     features: { include: c.include.split(/[\s,]+/).filter(Boolean), exclude },
+    balance: c.balance,
     split,
     cv: { method: 'kfold', k: c.k, repeats: c.repeats },
     steps,
