@@ -44,6 +44,19 @@ export const AnalysisModelSummarySchema = z.object({
   /** The final pipeline's steps: features in → out and what each step noted. */
   steps: z.array(z.object({ step: z.string(), inputs: z.number().int(), outputs: z.number().int(), notes: z.array(z.string()) })),
   metrics: z.record(z.string(), SetMetricSummarySchema),
+  /** Bootstrap internal validation on the training set (rms::validate-style), when run. */
+  bootstrap: z
+    .object({
+      B: z.number().int(),
+      failed: z.number().int(),
+      apparentAuc: z.number(),
+      correctedAuc: z.number(),
+      auc632plus: z.number(),
+      correctedSlope: z.number(),
+      correctedIntercept: z.number(),
+      correctedBrier: z.number(),
+    })
+    .nullable(),
   warnings: z.array(z.string()),
 });
 export const AnalysisSummarySchema = z.object({

@@ -99,13 +99,21 @@ describe('Analysis view (Playwright + Debian Chromium)', () => {
     await page.getByLabel('Random, stratified').check();
     await page.getByTestId('analysis-combat').check();
     await page.locator('#an-name').fill('Harmonised');
-    const spec = JSON.parse(await page.getByTestId('analysis-spec').inputValue()) as { steps: { step: string }[] };
+    await page.getByTestId('analysis-bootstrap-b').fill('20');
+    const spec = JSON.parse(await page.getByTestId('analysis-spec').inputValue()) as {
+      steps: { step: string }[];
+      bootstrap?: { B: number };
+    };
     expect(spec.steps.map((s) => s.step)).toContain('combat');
+    expect(spec.bootstrap).toEqual({ B: 20 });
     await page.getByTestId('analysis-run').click();
     await expect
       .poll(() => page.getByTestId('analysis-steps').first().textContent(), { timeout: 60_000 })
       .toMatch(/combat: 4 → 4 features; harmonised across 2 centers \(CQ, JS\)/);
     expect(await page.getByTestId('analysis-list').textContent()).toContain('Harmonised');
+    expect(await page.getByTestId('analysis-bootstrap').first().textContent()).toMatch(
+      /Bootstrap validation \(B = 20, patients resampled(, \d+ failed)?\): AUC 0\.\d{3} apparent → 0\.\d{3}\s+optimism-corrected, 0\.\d{3} \.632\+/,
+    );
     expect(pageErrors()).toEqual([]);
   }, 120_000);
 });

@@ -15,6 +15,9 @@ import type { Split } from './split.js';
 import { fitPipeline, predictPipeline, builtinFitter } from './pipeline.js';
 import type { ClassifierFitter, SavedPipeline } from './pipeline.js';
 import type { RowContext } from './steps.js';
+import { bootstrapValidate } from './bootstrap.js';
+import type { BootstrapValidation, FitPredict } from './bootstrap.js';
+import { Rng } from '../stats/random.js';
 import { buildTable1 } from '../stats/table1Builder.js';
 import type { Table1, Table1Variable } from '../stats/table1Builder.js';
 import { delongMatrix, setMetrics, youdenOf } from './evaluate.js';
@@ -39,6 +42,8 @@ export interface ModelResult {
   folds: { repeat: number; fold: number; features: string[] }[];
   /** How often each feature was selected across the CV folds (0..1). */
   selectionFrequency: Record<string, number>;
+  /** Bootstrap internal validation on the training set, when the spec asks for it. */
+  bootstrap?: BootstrapValidation;
   /** Youden threshold of the training predictions, used on every set. */
   threshold: number;
   metrics: Partial<Record<SetName, SetMetrics>>;
@@ -149,7 +154,21 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
     { method: spec.cv.method, k: spec.cv.k, repeats: spec.cv.repeats, seed: spec.seed, stratify: true },
   );
   const nFolds = folds.reduce((s, f) => s + Math.max(...f), 0);
-  const total = spec.models.length * (nFolds + 1);
+  const B = spec.bootstrap?.B ?? 0;
+  const total = spec.models.length * (nFolds + 1 + B);
+  // Patient-level (cluster) bootstrap samples of the training rows, shared by all models.
+  const bootSamples: Int32Array[] = [];
+  if (B > 0) {
+    const rng = new Rng(spec.seed + 7919);
+    const byPatient = new Map<string, number[]>();
+    groupsTrain.forEach((g, i) => byPatient.set(g, [...(byPatient.get(g) ?? []), i]));
+    const patients = [...byPatient.values()];
+    for (let b = 0; b < B; b++) {
+      const rows: number[] = [];
+      for (let k = 0; k < patients.length; k++) rows.push(...(patients[rng.nextInt(patients.length)] as number[]));
+      bootSamples.push(Int32Array.from(rows));
+    }
+  }
   let done = 0;
   const models: ModelResult[] = [];
   for (const m of spec.models) {
@@ -201,6 +220,33 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
         opts.onProgress?.(++done, total, `${m.name}: CV fold ${fold}/${k}${folds.length > 1 ? ` (repeat ${r + 1})` : ''}`);
       }
     });
+    let bootstrap: BootstrapValidation | undefined;
+    if (B > 0) {
+      const fitPredict: FitPredict = (rows) => {
+        const orig = Array.from(rows, (i) => train[i] as number);
+        const fp = fitPipeline(
+          steps,
+          modelSpec,
+          takeRows(XTrain, rows),
+          subsetY(yTrain, Array.from(rows)),
+          ds.features,
+          ctx(
+            Array.from(rows, (i) => groupsTrain[i] as string),
+            orig,
+          ),
+          fitter,
+        );
+        return (pred) =>
+          predictPipeline(fp, takeRows(XTrain, pred), ds.features, rowContext(Array.from(pred, (i) => train[i] as number)));
+      };
+      bootstrap = bootstrapValidate(fitPredict, yTrain, bootSamples, (r) =>
+        opts.onProgress?.(++done, total, `${m.name}: bootstrap ${r}/${B}`),
+      );
+      if (bootstrap.failed > 0)
+        mWarnings.push(
+          `bootstrap: ${bootstrap.failed} of ${B} replicates could not be fitted and were skipped (${bootstrap.failureReasons.join('; ')})`,
+        );
+    }
     const final = fitPipeline(steps, modelSpec, XTrain, yTrain, ds.features, ctx(groupsTrain, train), fitter);
     opts.onProgress?.(++done, total, `${m.name}: final model`);
     const all = predictPipeline(final, ds.X, ds.features, rowContext(Array.from({ length: n }, (_, i) => i)));
@@ -244,6 +290,7 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
       pipeline: final.saved,
       features: final.saved.features,
       folds: foldFeatures,
+      ...(bootstrap ? { bootstrap } : {}),
       selectionFrequency: Object.fromEntries([...freq].map(([k, v]) => [k, nFoldsRun ? v / nFoldsRun : 0])),
       threshold,
       metrics,

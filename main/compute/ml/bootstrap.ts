@@ -34,8 +34,9 @@ const INDEX_NAMES = ['dxy', 'auc', 'intercept', 'slope', 'brier'] as const;
 
 export interface BootstrapValidation {
   B: number;
-  /** Replicates that could not be fitted. */
+  /** Replicates that could not be fitted, and the distinct reasons (up to 3). */
   failed: number;
+  failureReasons: string[];
   apparent: PerformanceIndexes;
   training: PerformanceIndexes;
   test: PerformanceIndexes;
@@ -83,6 +84,7 @@ export function bootstrapValidate(
   fitPredict: FitPredict,
   y: ArrayLike<number>,
   samples: readonly Int32Array[],
+  onReplicate?: (done: number) => void,
 ): BootstrapValidation {
   const n = y.length;
   const all = Int32Array.from({ length: n }, (_, i) => i);
@@ -91,9 +93,11 @@ export function bootstrapValidate(
   const sumTrain = new Float64Array(INDEX_NAMES.length);
   const sumTest = new Float64Array(INDEX_NAMES.length);
   let used = 0;
+  const reasons = new Set<string>();
   let oobSum = 0;
   let oobCount = 0;
-  for (const s of samples) {
+  for (const [b, s] of samples.entries()) {
+    if (b > 0) onReplicate?.(b);
     const yb = Float64Array.from(s, (i) => y[i] as number);
     let predict: (rows: Int32Array) => Float64Array;
     let tr: PerformanceIndexes;
@@ -103,10 +107,14 @@ export function bootstrapValidate(
       tr = performanceIndexes(yb, predict(s), true);
       te = performanceIndexes(y, predict(all));
     } catch (e) {
-      if (e instanceof StatsInputError) continue;
-      throw e;
+      if (!(e instanceof StatsInputError)) throw e;
+      if (reasons.size < 3) reasons.add(e.message);
+      continue;
     }
-    if (!INDEX_NAMES.every((k) => Number.isFinite(tr[k]) && Number.isFinite(te[k]))) continue;
+    if (!INDEX_NAMES.every((k) => Number.isFinite(tr[k]) && Number.isFinite(te[k]))) {
+      if (reasons.size < 3) reasons.add('an index could not be computed (one class in the sample)');
+      continue;
+    }
     INDEX_NAMES.forEach((k, j) => {
       sumTrain[j] += tr[k];
       sumTest[j] += te[k];
@@ -127,6 +135,7 @@ export function bootstrapValidate(
       oobCount++;
     }
   }
+  if (samples.length > 0) onReplicate?.(samples.length);
   if (used === 0) throw new StatsInputError(`bootstrap validation: none of the ${samples.length} replicates could be fitted`);
   const mk = (f: (j: number, k: (typeof INDEX_NAMES)[number]) => number): PerformanceIndexes =>
     Object.fromEntries(INDEX_NAMES.map((k, j) => [k, f(j, k)])) as unknown as PerformanceIndexes;
@@ -146,6 +155,7 @@ export function bootstrapValidate(
   return {
     B: samples.length,
     failed: samples.length - used,
+    failureReasons: [...reasons],
     apparent,
     training,
     test,

@@ -159,6 +159,15 @@ export const AnalysisSpecSchema = z
       })
       .strict()
       .default({ method: 'kfold', k: 5, repeats: 1 }),
+    bootstrap: z
+      .object({
+        B: z.number().int().min(10).max(2000).default(200),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "bootstrap internal validation of each model's whole pipeline on the training set (patients resampled): optimism-corrected AUC, calibration slope and Brier (rms::validate), .632+ AUC",
+      ),
     steps: z.array(StepSpecSchema).default([]),
     models: z.array(ModelSpecSchema).min(1),
     seed: Seed.default(1),

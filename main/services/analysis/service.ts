@@ -49,6 +49,18 @@ export function summarize(id: number, createdAt: string, dataSource: string, sha
         notes: st.notes,
       })),
       warnings: m.warnings,
+      bootstrap: m.bootstrap
+        ? {
+            B: m.bootstrap.B,
+            failed: m.bootstrap.failed,
+            apparentAuc: m.bootstrap.apparent.auc,
+            correctedAuc: m.bootstrap.corrected.auc,
+            auc632plus: m.bootstrap.auc632plus,
+            correctedSlope: m.bootstrap.corrected.slope,
+            correctedIntercept: m.bootstrap.corrected.intercept,
+            correctedBrier: m.bootstrap.corrected.brier,
+          }
+        : null,
       metrics: Object.fromEntries(
         Object.entries(m.metrics).map(([set, x]) => [
           set,

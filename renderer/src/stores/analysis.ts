@@ -27,6 +27,8 @@ export interface SpecChoices {
   combatCovariates: string[];
   /** Clinical columns compared across the sets (balance table). */
   balance: string[];
+  /** Bootstrap replicates for internal validation (0 = none). */
+  bootstrap: number;
   scale: boolean;
   variance: boolean;
   univariate: boolean;
@@ -71,6 +73,7 @@ export function buildSpec(c: SpecChoices): Record<string, unknown> {
     outcome: { column: c.outcome, positive: c.positive },
     features: { include: c.include.split(/[\s,]+/).filter(Boolean), exclude },
     balance: c.balance,
+    ...(c.bootstrap > 0 ? { bootstrap: { B: c.bootstrap } } : {}),
     split,
     cv: { method: 'kfold', k: c.k, repeats: c.repeats },
     steps,
