@@ -44,6 +44,32 @@ export const AnalysisModelSummarySchema = z.object({
   /** The final pipeline's steps: features in → out and what each step noted. */
   steps: z.array(z.object({ step: z.string(), inputs: z.number().int(), outputs: z.number().int(), notes: z.array(z.string()) })),
   metrics: z.record(z.string(), SetMetricSummarySchema),
+  /** Rad-score formula (linear models) and its nomogram axes (points 0…100 per predictor). */
+  radScore: z
+    .object({
+      text: z.string(),
+      rawScale: z.boolean(),
+      notes: z.array(z.string()),
+      intercept: z.number(),
+      terms: z.array(
+        z.object({
+          feature: z.string(),
+          coefficient: z.number(),
+          standardized: z.number(),
+          center: z.number(),
+          scale: z.number(),
+        }),
+      ),
+    })
+    .nullable(),
+  nomogram: z
+    .object({
+      predictors: z.array(z.object({ name: z.string(), at: z.array(z.number()), points: z.array(z.number()) })),
+      totalPoints: z.tuple([z.number(), z.number()]),
+      lp: z.object({ at: z.array(z.number()), points: z.array(z.number()) }),
+      risk: z.object({ at: z.array(z.number()), points: z.array(z.number()) }),
+    })
+    .nullable(),
   /** Bootstrap internal validation on the training set (rms::validate-style), when run. */
   bootstrap: z
     .object({

@@ -78,6 +78,12 @@ describe('Analysis view (Playwright + Debian Chromium)', () => {
     expect(metrics).toMatch(/Training \(CV\)/);
     expect(metrics).toMatch(/External\s*50 \(\d+\)\s*0\.\d{3} \(0\.\d{3}–(0\.\d{3}|1\.000)\)/);
     expect(await page.getByTestId('analysis-features').first().textContent()).toContain('DCE2_glcm_Contrast');
+    expect(await page.getByTestId('analysis-radscore').first().textContent()).toMatch(
+      /^Rad-score = −?\d+\.\d{6}( [+−] \d+\.\d{6} × \w+)+$/,
+    );
+    const nomogram = page.getByTestId('analysis-nomogram').first();
+    expect(await nomogram.isVisible()).toBe(true);
+    expect(await nomogram.textContent()).toMatch(/Points.*Total points.*Risk of the event/);
     const balance = (await page.getByTestId('analysis-balance').textContent()) ?? '';
     expect(balance).toMatch(/Training \(n = 100\)/);
     expect(balance).toMatch(/External \(n = 50\)/);

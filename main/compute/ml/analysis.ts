@@ -15,6 +15,10 @@ import type { Split } from './split.js';
 import { fitPipeline, predictPipeline, builtinFitter } from './pipeline.js';
 import type { ClassifierFitter, SavedPipeline } from './pipeline.js';
 import type { RowContext } from './steps.js';
+import { radScoreFormula, radScoreNomogram } from './radscore.js';
+import type { RadScoreFormula } from './radscore.js';
+import type { Nomogram } from '../stats/nomogram.js';
+import type { DataMatrix } from './types.js';
 import { bootstrapValidate } from './bootstrap.js';
 import type { BootstrapValidation, FitPredict } from './bootstrap.js';
 import { Rng } from '../stats/random.js';
@@ -42,6 +46,9 @@ export interface ModelResult {
   folds: { repeat: number; fold: number; features: string[] }[];
   /** How often each feature was selected across the CV folds (0..1). */
   selectionFrequency: Record<string, number>;
+  /** The model as a rad-score formula and its nomogram (linear models only). */
+  radScore?: RadScoreFormula;
+  nomogram?: Nomogram;
   /** Bootstrap internal validation on the training set, when the spec asks for it. */
   bootstrap?: BootstrapValidation;
   /** Youden threshold of the training predictions, used on every set. */
@@ -86,6 +93,24 @@ function rowsOf(role: Int8Array, code: number): number[] {
 
 function subsetY(y: Float64Array, rows: readonly number[]): Float64Array {
   return Float64Array.from(rows, (i) => y[i] as number);
+}
+
+function radScoreParts(
+  saved: SavedPipeline,
+  XTrain: DataMatrix,
+  names: readonly string[],
+  warnings: string[],
+): { radScore?: RadScoreFormula; nomogram?: Nomogram } {
+  const radScore = radScoreFormula(saved);
+  if (!radScore) return {};
+  if (!radScore.rawScale || radScore.terms.every((t) => t.coefficient === 0)) return { radScore };
+  try {
+    return { radScore, nomogram: radScoreNomogram(radScore, XTrain, names) };
+  } catch (e) {
+    if (!(e instanceof StatsInputError)) throw e;
+    warnings.push(`nomogram: ${e.message}`);
+    return { radScore };
+  }
 }
 
 const SET_LABELS = ['Training', 'Test', 'External'] as const;
@@ -291,6 +316,7 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
       features: final.saved.features,
       folds: foldFeatures,
       ...(bootstrap ? { bootstrap } : {}),
+      ...radScoreParts(final.saved, XTrain, ds.features, mWarnings),
       selectionFrequency: Object.fromEntries([...freq].map(([k, v]) => [k, nFoldsRun ? v / nFoldsRun : 0])),
       threshold,
       metrics,

@@ -7,7 +7,8 @@
  *   sc = maxScale / max_j range_j, so the widest predictor spans 0…maxScale points;
  * - points of a value = (Xβ − min_j) · sc; total points T = Σ points;
  * - linear predictor lp = intercept + Σ_j min_j + T / sc; a risk axis maps lp through the
- *   inverse logit. Risk ticks outside the linear-predictor axis are left out (as rms does).
+ *   inverse logit. Risk ticks outside a given linear-predictor axis are left out (as rms does);
+ *   without one, those outside the reachable range (0 … maximum total points) are.
  */
 import { StatsInputError } from './common.js';
 
@@ -76,8 +77,9 @@ export function buildNomogram(
   const maxTotal = ranges.reduce((s, r) => s + r * scale, 0);
   const toPoints = (lp: number): number => (lp - lpAtZero) * scale;
   const lpAt = opts.lpAt ? [...opts.lpAt] : prettyTicks(lpAtZero, lpAtZero + maxTotal / scale);
-  const lpLo = Math.min(...lpAt);
-  const lpHi = Math.max(...lpAt);
+  // Risk ticks within the lp axis when it is given (as rms), else within the reachable range.
+  const lpLo = opts.lpAt ? Math.min(...lpAt) : lpAtZero;
+  const lpHi = opts.lpAt ? Math.max(...lpAt) : lpAtZero + maxTotal / scale;
   const logit = (p: number): number => Math.log(p / (1 - p));
   const riskAt = (opts.riskAt ?? [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99]).filter((r) => {
     const l = logit(r);

@@ -49,6 +49,29 @@ export function summarize(id: number, createdAt: string, dataSource: string, sha
         notes: st.notes,
       })),
       warnings: m.warnings,
+      radScore: m.radScore
+        ? {
+            text: m.radScore.text,
+            rawScale: m.radScore.rawScale,
+            notes: m.radScore.notes,
+            intercept: m.radScore.intercept,
+            terms: m.radScore.terms.map((t) => ({
+              feature: t.feature,
+              coefficient: t.coefficient,
+              standardized: t.standardized.coefficient,
+              center: t.standardized.center,
+              scale: t.standardized.scale,
+            })),
+          }
+        : null,
+      nomogram: m.nomogram
+        ? {
+            predictors: m.nomogram.predictors.map((a) => ({ name: a.name, at: a.at.map(Number), points: a.points })),
+            totalPoints: m.nomogram.totalPoints,
+            lp: m.nomogram.lp,
+            risk: m.nomogram.risk,
+          }
+        : null,
       bootstrap: m.bootstrap
         ? {
             B: m.bootstrap.B,
