@@ -50,6 +50,12 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
   return d.sort();
 }
 
+/** √(a² + b²); Math.hypot (slow in V8) only where the squares could overflow or underflow. */
+function pythag(a: number, b: number): number {
+  const m = Math.max(Math.abs(a), Math.abs(b));
+  return m < 1e150 && m > 1e-150 ? Math.sqrt(a * a + b * b) : Math.hypot(a, b);
+}
+
 /**
  * Implicit QL on the symmetric tridiagonal matrix (diagonal d, sub-diagonal e[0…n−2]); on return
  * d holds the eigenvalues. Each sweep chases a bulge up from the bottom of the unreduced block
@@ -66,7 +72,7 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, n: number): void {
       }
       if (m === l) break;
       let g = (d[l + 1]! - d[l]!) / (2 * e[l]!);
-      let r = Math.hypot(g, 1);
+      let r = pythag(g, 1);
       g = d[m]! - d[l]! + e[l]! / (g + (g >= 0 ? r : -r));
       let s = 1;
       let c = 1;
@@ -76,7 +82,7 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, n: number): void {
       for (; i >= l; i--) {
         const f = s * e[i]!;
         const b = c * e[i]!;
-        r = Math.hypot(f, g);
+        r = pythag(f, g);
         e[i + 1] = r;
         if (r === 0) {
           d[i + 1] = d[i + 1]! - p;
