@@ -158,8 +158,11 @@ function matrixFeatures(p: Float64Array, off: number, lv: Int32Array, ng: number
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
       const pxy = px[i]! * py[j]!;
-      if (pxy > 0) hxy2 -= pxy * Math.log2(pxy + EPS);
       const v = p[off + i * n + j]!;
+      // log₂(p_x p_y + ε) once for HXY2 and HXY1 (p(i, j) > 0 implies p_x(i) p_y(j) > 0).
+      if (pxy === 0) continue;
+      const lxy = Math.log2(pxy + EPS);
+      hxy2 -= pxy * lxy;
       if (v === 0) continue;
       const di = lv[i]! - ux;
       const dj = lv[j]! - uy;
@@ -171,7 +174,7 @@ function matrixFeatures(p: Float64Array, off: number, lv: Int32Array, ng: number
       sigx2 += v * di * di;
       sigy2 += v * dj * dj;
       corm += v * di * dj;
-      hxy1 -= v * Math.log2(pxy + EPS);
+      hxy1 -= v * lxy;
     }
   let hx = 0;
   let hy = 0;

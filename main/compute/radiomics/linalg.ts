@@ -35,7 +35,16 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
     }
     const kk = (beta / 2) * vp;
     for (let i = k + 1; i < n; i++) w[i] = w[i]! - kk * v[i]!;
-    for (let i = k + 1; i < n; i++) for (let j = k + 1; j < n; j++) a[i * n + j] = a[i * n + j]! - v[i]! * w[j]! - w[i]! * v[j]!;
+    // Symmetric update: the upper triangle, mirrored.
+    for (let i = k + 1; i < n; i++) {
+      const vi = v[i]!;
+      const wi = w[i]!;
+      for (let j = i; j < n; j++) {
+        const x = a[i * n + j]! - vi * w[j]! - wi * v[j]!;
+        a[i * n + j] = x;
+        a[j * n + i] = x;
+      }
+    }
     a[(k + 1) * n + k] = alpha;
     a[k * n + k + 1] = alpha;
     for (let i = k + 2; i < n; i++) {
