@@ -78,12 +78,12 @@ export function computeGlcm(roi: DiscretizedRoi, s: GlcmSettings): GlcmMatrices 
     kept.push(a);
     sums.push(sum);
   }
-  const p = new Float64Array(kept.length * nn);
+  // Normalise in place, compacting the kept matrices (kept is ascending: sources are read first).
   kept.forEach((a, m) => {
     const sum = sums[m] === 0 ? NaN : sums[m]!;
-    for (let e = 0; e < nn; e++) p[m * nn + e] = mats[a * nn + e]! / sum;
+    for (let e = 0; e < nn; e++) mats[m * nn + e] = mats[a * nn + e]! / sum;
   });
-  return { count: kept.length, ngp, p, angles };
+  return { count: kept.length, ngp, p: mats.subarray(0, kept.length * nn), angles };
 }
 
 const FEATURES = [

@@ -72,9 +72,11 @@ export function computeGlrlm(roi: DiscretizedRoi, s: GlrlmSettings): GlrlmMatric
     for (let e = 0; e < per; e++) sum += mats[a * per + e]!;
     if (sum > 0 || count === 1) kept.push(a);
   }
-  const out = new Float64Array(kept.length * per);
-  kept.forEach((a, m) => out.set(mats.subarray(a * per, (a + 1) * per), m * per));
-  return { count: kept.length, ngp, maxRun, counts: out };
+  // Compact the kept matrices in place (kept is ascending, so no source is overwritten first).
+  kept.forEach((a, m) => {
+    if (a !== m) mats.copyWithin(m * per, a * per, (a + 1) * per);
+  });
+  return { count: kept.length, ngp, maxRun, counts: mats.subarray(0, kept.length * per) };
 }
 
 /**
