@@ -19,7 +19,7 @@ import { interleaveComponents } from './components.js';
 import { spatialGeometry, toVolumeSpace } from './nrrdGeometry.js';
 import type { Volume } from './volume.js';
 import { voxelCount } from './volume.js';
-import { allocateVoxels, bytesPerVoxel, decodeVoxels, encodeVoxels, voxelTypeOf } from './voxelTypes.js';
+import { allocateVoxels, bytesPerVoxel, decodeVoxels, encodeVoxels, takeVoxels, voxelTypeOf } from './voxelTypes.js';
 import type { VoxelType } from './voxelTypes.js';
 
 export interface NrrdImage {
@@ -298,7 +298,9 @@ function readDataBytes(
     if (byteSkip < 0) throw new ImageFormatError(src, 'NRRD "byte skip: -1" is only allowed with raw encoding');
     let inflated: Uint8Array;
     try {
-      inflated = gunzipSync(data);
+      // One output chunk of the expected size (+1 so zlib sees the end of the stream in it): no
+      // chunk list to concatenate, and the voxels can be used in place.
+      inflated = gunzipSync(data, { chunkSize: Math.max(64, byteSkip + needed + 1) });
     } catch (e) {
       throw new ImageFormatError(
         dataSource,
@@ -306,7 +308,7 @@ function readDataBytes(
         { cause: e },
       );
     }
-    return checkedDecode(inflated, byteSkip, needed, count, type, littleEndian, dataSource, 'gzip', warnings);
+    return checkedDecode(inflated, byteSkip, needed, count, type, littleEndian, dataSource, 'gzip', warnings, true);
   }
   if (encoding === 'ascii' || encoding === 'text' || encoding === 'txt') {
     const words = new TextDecoder()
@@ -333,6 +335,7 @@ function checkedDecode(
   src: string | undefined,
   encoding: string,
   warnings: string[],
+  owned = false,
 ): ReturnType<typeof allocateVoxels> {
   const available = data.length - start;
   if (available < needed) {
@@ -342,5 +345,5 @@ function checkedDecode(
     );
   }
   if (available > needed) warnings.push(`${available - needed} bytes after the voxel data were ignored`);
-  return decodeVoxels(data, start, count, type, littleEndian);
+  return (owned ? takeVoxels : decodeVoxels)(data, start, count, type, littleEndian);
 }

@@ -90,6 +90,35 @@ export function decodeVoxels(
   return out;
 }
 
+/**
+ * Like decodeVoxels, but returns a view on `bytes` itself (no copy) when the voxels are aligned
+ * and in host byte order. Only for buffers the caller owns (e.g. freshly inflated data).
+ */
+export function takeVoxels(bytes: Uint8Array, offset: number, count: number, type: VoxelType, littleEndian: boolean): VoxelArray {
+  const width = bytesPerVoxel(type);
+  const at = bytes.byteOffset + offset;
+  if (littleEndian !== HOST_LITTLE_ENDIAN || at % width !== 0) return decodeVoxels(bytes, offset, count, type, littleEndian);
+  const buf = bytes.buffer as ArrayBuffer;
+  switch (type) {
+    case 'int8':
+      return new Int8Array(buf, at, count);
+    case 'uint8':
+      return new Uint8Array(buf, at, count);
+    case 'int16':
+      return new Int16Array(buf, at, count);
+    case 'uint16':
+      return new Uint16Array(buf, at, count);
+    case 'int32':
+      return new Int32Array(buf, at, count);
+    case 'uint32':
+      return new Uint32Array(buf, at, count);
+    case 'float32':
+      return new Float32Array(buf, at, count);
+    case 'float64':
+      return new Float64Array(buf, at, count);
+  }
+}
+
 /** The bytes of `data` in the requested byte order (a copy; `data` is not modified). */
 export function encodeVoxels(data: VoxelArray, littleEndian: boolean): Uint8Array {
   const copy = new Uint8Array(data.byteLength);

@@ -24,8 +24,27 @@ function dimensionality(v: Volume): string {
   return `${v.size[2] > 1 ? 3 : v.size[1] > 1 ? 2 : 1}D`;
 }
 
-export function imageDiagnostics(image: Volume, prefix = 'diagnostics_Image-original'): Record<string, string> {
-  const d = image.data;
+/** Minimum, maximum and sum of integer voxels, summed in blocks (exact: integer partial sums). */
+function integerStats(d: ArrayLike<number>): { min: number; max: number; sum: number } {
+  const n = d.length;
+  let min = n > 0 ? d[0]! : Infinity;
+  let max = n > 0 ? d[0]! : -Infinity;
+  let sum = 0;
+  for (let b = 0; b < n; b += 4096) {
+    const e = Math.min(n, b + 4096);
+    let s = 0;
+    for (let i = b; i < e; i++) {
+      const x = d[i]!;
+      if (x < min) min = x;
+      else if (x > max) max = x;
+      s += x;
+    }
+    sum += s;
+  }
+  return { min, max, sum };
+}
+
+function floatStats(d: ArrayLike<number>): { min: number; max: number; sum: number } {
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
@@ -35,7 +54,13 @@ export function imageDiagnostics(image: Volume, prefix = 'diagnostics_Image-orig
     if (x > max) max = x;
     sum += x;
   }
+  return { min, max, sum };
+}
+
+export function imageDiagnostics(image: Volume, prefix = 'diagnostics_Image-original'): Record<string, string> {
+  const d = image.data;
   const ints = isIntegerData(image);
+  const { min, max, sum } = ints ? integerStats(d) : floatStats(d);
   return {
     [`${prefix}_Hash`]: createHash('sha1').update(bytesOf(d)).digest('hex'),
     [`${prefix}_Dimensionality`]: dimensionality(image),
@@ -117,10 +142,11 @@ export function maskDiagnostics(
   let x1 = -1;
   let y1 = -1;
   let z1 = -1;
-  // One linear pass; coordinates are worked out only for the (few) label voxels.
+  // One linear pass; coordinates are worked out only for the (few) label voxels. A scalar mask
+  // is scanned with TypedArray.indexOf (native, far faster than a JS loop over a sparse map).
   const nxy = nx * ny;
-  for (let p = 0, idx = channel, n = nxy * nz; p < n; p++, idx += comps) {
-    if (data[idx] !== label) continue;
+  const n = nxy * nz;
+  const visit = (p: number) => {
     const z = (p / nxy) | 0;
     const y = ((p - z * nxy) / nx) | 0;
     const x = p - z * nxy - y * nx;
@@ -134,6 +160,11 @@ export function maskDiagnostics(
     if (y > y1) y1 = y;
     if (z < z0) z0 = z;
     if (z > z1) z1 = z;
+  };
+  if (comps === 1) {
+    for (let p = data.indexOf(label); p >= 0; p = data.indexOf(label, p + 1)) visit(p);
+  } else {
+    for (let p = 0, idx = channel; p < n; p++, idx += comps) if (data[idx] === label) visit(p);
   }
   const entries: Record<string, string> = {
     [`${prefix}_Hash`]: createHash('sha1').update(uint32Bytes(mask.data)).digest('hex'),

@@ -91,9 +91,21 @@ export function discretize(crop: CroppedRoi, s: BinningSettings): DiscretizedRoi
   const levels = new Int32Array(mask.length);
   const present = new Uint8Array(edges.length + 1);
   let ng = 0;
+  // Fixed bin width: the edges are (nearly) evenly spaced, so guess the bin from the width and
+  // correct it against the edges themselves (numpy.digitize semantics, whatever the rounding).
+  const width = s.binCount === null && edges.length > 2 ? edges[1]! - edges[0]! : 0;
+  const last = edges.length;
   for (let o = 0; o < mask.length; o++) {
     if (!mask[o]) continue;
-    const b = digitize(values[o]!, edges);
+    const x = values[o]!;
+    let b: number;
+    if (width > 0) {
+      b = Math.floor((x - edges[0]!) / width) + 1;
+      if (!(b >= 0)) b = 0;
+      else if (b > last) b = last;
+      while (b > 0 && edges[b - 1]! > x) b--;
+      while (b < last && edges[b]! <= x) b++;
+    } else b = digitize(x, edges);
     levels[o] = b;
     present[b] = 1;
     if (b > ng) ng = b;

@@ -25,6 +25,28 @@ export function percentile(sorted: Float64Array, q: number): number {
   return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
 }
 
+/**
+ * Ascending copy of `x`: a counting sort when every value is an integer within a range of 2¹⁶
+ * (any integer image without normalisation), else the typed-array sort.
+ */
+function sortedCopy(x: Float64Array): Float64Array {
+  let min = Infinity;
+  let max = -Infinity;
+  let integers = true;
+  for (let m = 0; m < x.length; m++) {
+    const v = x[m]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (v !== Math.floor(v)) integers = false;
+  }
+  if (!integers || !(max - min <= 65536)) return x.slice().sort();
+  const counts = new Int32Array((max - min + 1) | 0);
+  for (let m = 0; m < x.length; m++) counts[(x[m]! - min) | 0]!++;
+  const out = new Float64Array(x.length);
+  for (let v = 0, m = 0; v < counts.length; v++) for (let c = counts[v]!; c > 0; c--) out[m++] = v + min;
+  return out;
+}
+
 export interface FirstOrderInput {
   crop: CroppedRoi;
   /** Bin edges from discretisation (for Entropy and Uniformity). */
@@ -68,7 +90,7 @@ export function firstOrderFeatures(input: FirstOrderInput): Record<string, numbe
   m3 /= n;
   m4 /= n;
   mad /= n;
-  const sorted = x.slice().sort();
+  const sorted = sortedCopy(x);
   const p10 = percentile(sorted, 10);
   const p90 = percentile(sorted, 90);
   // Robust MAD (IBSI 1128): mean absolute deviation of the voxels with p10 ≤ X ≤ p90.

@@ -14,7 +14,8 @@ import type { DiscretizedRoi } from './discretize.js';
 import { EPS } from './firstorder.js';
 import { symmetricEigenvalues } from './linalg.js';
 import type { RadiomicsSettings } from './settings.js';
-import { angleNorm, compactLevelIndex, nanMean } from './texture.js';
+import { angleOffsets, maxReach, paddedRoi } from './neighbourhood.js';
+import { angleNorm, nanMean } from './texture.js';
 
 export interface GlcmMatrices {
   /** Number of matrices kept (angles, or 1 when weighted). */
@@ -29,35 +30,25 @@ export interface GlcmMatrices {
 type GlcmSettings = Pick<RadiomicsSettings, 'distances' | 'force2D' | 'force2Ddimension' | 'symmetricalGLCM' | 'weightingNorm'>;
 
 export function computeGlcm(roi: DiscretizedRoi, s: GlcmSettings): GlcmMatrices {
-  const [nx, ny, nz] = roi.size;
   const angles = generateAngles(roi.size, s.distances, false, s.force2D ? s.force2Ddimension : -1);
   const na = angles.count;
   const ngp = roi.grayLevels.length;
   const nn = ngp * ngp;
-  const idx = compactLevelIndex(roi);
   const counts = new Float64Array(na * nn);
-  const { levels, mask } = roi;
+  const pr = paddedRoi(roi, maxReach(angles));
+  const off = angleOffsets(angles, pr);
+  const { compact, voxels } = pr;
+  // One pass over the ROI voxels; a neighbour outside the ROI or the crop has compact index 0.
+  for (let v = 0; v < voxels.length; v++) {
+    const o = voxels[v]!;
+    const row = (compact[o]! - 1) * ngp - 1;
+    for (let a = 0, base = 0; a < na; a++, base += nn) {
+      const c = compact[o + off[a]!]!;
+      if (c !== 0) counts[base + row + c]!++;
+    }
+  }
   for (let a = 0; a < na; a++) {
-    const dz = angles.zyx[a * 3]!;
-    const dy = angles.zyx[a * 3 + 1]!;
-    const dx = angles.zyx[a * 3 + 2]!;
-    const step = dx + nx * (dy + ny * dz);
     const base = a * nn;
-    // Restrict the loop to voxels whose neighbour lies inside the crop.
-    const i0 = Math.max(0, -dx);
-    const i1 = Math.min(nx, nx - dx);
-    const j0 = Math.max(0, -dy);
-    const j1 = Math.min(ny, ny - dy);
-    const k0 = Math.max(0, -dz);
-    const k1 = Math.min(nz, nz - dz);
-    for (let k = k0; k < k1; k++)
-      for (let j = j0; j < j1; j++) {
-        let o = i0 + nx * (j + ny * k);
-        for (let i = i0; i < i1; i++, o++) {
-          if (!mask[o] || !mask[o + step]) continue;
-          counts[base + idx[levels[o]!]! * ngp + idx[levels[o + step]!]!]!++;
-        }
-      }
     if (s.symmetricalGLCM) {
       for (let r = 0; r < ngp; r++)
         for (let c = r; c < ngp; c++) {
@@ -87,12 +78,12 @@ export function computeGlcm(roi: DiscretizedRoi, s: GlcmSettings): GlcmMatrices 
     kept.push(a);
     sums.push(sum);
   }
-  const p = new Float64Array(kept.length * nn);
+  // Normalise in place, compacting the kept matrices (kept is ascending: sources are read first).
   kept.forEach((a, m) => {
     const sum = sums[m] === 0 ? NaN : sums[m]!;
-    for (let e = 0; e < nn; e++) p[m * nn + e] = mats[a * nn + e]! / sum;
+    for (let e = 0; e < nn; e++) mats[m * nn + e] = mats[a * nn + e]! / sum;
   });
-  return { count: kept.length, ngp, p, angles };
+  return { count: kept.length, ngp, p: mats.subarray(0, kept.length * nn), angles };
 }
 
 const FEATURES = [
@@ -167,8 +158,11 @@ function matrixFeatures(p: Float64Array, off: number, lv: Int32Array, ng: number
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
       const pxy = px[i]! * py[j]!;
-      if (pxy > 0) hxy2 -= pxy * Math.log2(pxy + EPS);
       const v = p[off + i * n + j]!;
+      // log₂(p_x p_y + ε) once for HXY2 and HXY1 (p(i, j) > 0 implies p_x(i) p_y(j) > 0).
+      if (pxy === 0) continue;
+      const lxy = Math.log2(pxy + EPS);
+      hxy2 -= pxy * lxy;
       if (v === 0) continue;
       const di = lv[i]! - ux;
       const dj = lv[j]! - uy;
@@ -180,7 +174,7 @@ function matrixFeatures(p: Float64Array, off: number, lv: Int32Array, ng: number
       sigx2 += v * di * di;
       sigy2 += v * dj * dj;
       corm += v * di * dj;
-      hxy1 -= v * Math.log2(pxy + EPS);
+      hxy1 -= v * lxy;
     }
   let hx = 0;
   let hy = 0;

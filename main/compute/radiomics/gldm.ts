@@ -9,7 +9,8 @@
 import { generateAngles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
 import type { RadiomicsSettings } from './settings.js';
-import { compactLevelIndex, grayLevelSizeSums } from './texture.js';
+import { angleOffsets, maxReach, paddedRoi } from './neighbourhood.js';
+import { grayLevelSizeSums } from './texture.js';
 
 type GldmSettings = Pick<RadiomicsSettings, 'distances' | 'force2D' | 'force2Ddimension' | 'gldm_a'>;
 
@@ -21,31 +22,25 @@ export interface GldmMatrix {
 }
 
 export function computeGldm(roi: DiscretizedRoi, s: GldmSettings): GldmMatrix {
-  const [nx, ny, nz] = roi.size;
   const angles = generateAngles(roi.size, s.distances, true, s.force2D ? s.force2Ddimension : -1);
   const na = angles.count;
   const nd = na + 1;
   const ngp = roi.grayLevels.length;
-  const idx = compactLevelIndex(roi);
   const counts = new Float64Array(ngp * nd);
-  const { levels, mask } = roi;
+  const pr = paddedRoi(roi, maxReach(angles));
+  const off = angleOffsets(angles, pr);
+  const { level, compact, voxels } = pr;
   const alpha = s.gldm_a;
-  for (let k = 0, o = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++, o++) {
-        if (!mask[o]) continue;
-        const g = levels[o]!;
-        let dep = 0;
-        for (let a = 0; a < na; a++) {
-          const ck = k + angles.zyx[a * 3]!;
-          const cj = j + angles.zyx[a * 3 + 1]!;
-          const ci = i + angles.zyx[a * 3 + 2]!;
-          if (ci < 0 || ci >= nx || cj < 0 || cj >= ny || ck < 0 || ck >= nz) continue;
-          const w = ci + nx * (cj + ny * ck);
-          if (mask[w] && Math.abs(levels[w]! - g) <= alpha) dep++;
-        }
-        counts[idx[g]! * nd + dep]!++;
-      }
+  for (let v = 0; v < voxels.length; v++) {
+    const o = voxels[v]!;
+    const g = level[o]!;
+    let dep = 0;
+    for (let a = 0; a < na; a++) {
+      const w = level[o + off[a]!]!;
+      if (w !== 0 && Math.abs(w - g) <= alpha) dep++;
+    }
+    counts[(compact[o]! - 1) * nd + dep]!++;
+  }
   return { ngp, nd, counts };
 }
 

@@ -12,7 +12,8 @@ import { generateAngles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
 import { EPS } from './firstorder.js';
 import type { RadiomicsSettings } from './settings.js';
-import { angleNorm, compactLevelIndex, nanMean } from './texture.js';
+import { angleOffsets, paddedRoi } from './neighbourhood.js';
+import { angleNorm, nanMean } from './texture.js';
 
 type GlrlmSettings = Pick<RadiomicsSettings, 'force2D' | 'force2Ddimension' | 'weightingNorm'>;
 
@@ -33,58 +34,27 @@ export function computeGlrlm(roi: DiscretizedRoi, s: GlrlmSettings): GlrlmMatric
   const ngp = roi.grayLevels.length;
   const maxRun = Math.max(nx, ny, nz);
   const per = ngp * maxRun;
-  const idx = compactLevelIndex(roi);
   const counts = new Float64Array(na * per);
-  const { levels, mask } = roi;
+  const pr = paddedRoi(roi, 1);
+  const off = angleOffsets(angles, pr);
+  const { level, compact, voxels } = pr;
   for (let a = 0; a < na; a++) {
-    const dz = angles.zyx[a * 3]!;
-    const dy = angles.zyx[a * 3 + 1]!;
-    const dx = angles.zyx[a * 3 + 2]!;
-    const step = dx + nx * (dy + ny * dz);
-    const base = a * per;
+    const step = off[a]!;
+    const base = a * per - 1;
     let multiElement = false;
-    for (let k = 0; k < nz; k++)
-      for (let j = 0; j < ny; j++) {
-        // A line starts where the previous voxel along the angle falls outside the crop: every
-        // voxel of this row if the row's predecessor row is outside, else only the row's first
-        // (dx = 1) or last (dx = −1) voxel, or none (dx = 0).
-        const pj = j - dy;
-        const pk = k - dz;
-        const wholeRow = pj < 0 || pj >= ny || pk < 0 || pk >= nz;
-        const iFrom = wholeRow ? 0 : dx === 1 ? 0 : dx === -1 ? nx - 1 : nx;
-        const iTo = wholeRow ? nx : dx === 0 ? nx : iFrom + 1;
-        for (let i = iFrom; i < iTo; i++) {
-          let ci = i;
-          let cj = j;
-          let ck = k;
-          let o = i + nx * (j + ny * k);
-          let gl = -1;
-          let run = 0;
-          let elements = 0;
-          while (ci >= 0 && ci < nx && cj >= 0 && cj < ny && ck >= 0 && ck < nz) {
-            if (mask[o]) {
-              elements++;
-              const g = levels[o]!;
-              if (g === gl) run++;
-              else {
-                if (gl !== -1) counts[base + idx[gl]! * maxRun + run]!++;
-                gl = g;
-                run = 0;
-              }
-            } else if (gl !== -1) {
-              counts[base + idx[gl]! * maxRun + run]!++;
-              gl = -1;
-            }
-            ci += dx;
-            cj += dy;
-            ck += dz;
-            o += step;
-          }
-          if (gl !== -1) counts[base + idx[gl]! * maxRun + run]!++;
-          if (elements > 1) multiElement = true;
-        }
-      }
-    if (!multiElement) counts.fill(0, base, base + per);
+    // A run starts at a ROI voxel whose predecessor along the angle has another level (or is
+    // outside the ROI or the crop: level 0); walk it to its end.
+    for (let v = 0; v < voxels.length; v++) {
+      const o = voxels[v]!;
+      const g = level[o]!;
+      if (level[o - step] === g) continue;
+      let run = 1;
+      for (let w = o + step; level[w] === g; w += step) run++;
+      if (run > 1) multiElement = true;
+      counts[base + (compact[o]! - 1) * maxRun + run]!++;
+    }
+    if (!multiElement) multiElement = lineHoldsTwo(roi, angles.zyx, a);
+    if (!multiElement) counts.fill(0, base + 1, base + 1 + per);
   }
   let mats = counts;
   let count = na;
@@ -102,9 +72,39 @@ export function computeGlrlm(roi: DiscretizedRoi, s: GlrlmSettings): GlrlmMatric
     for (let e = 0; e < per; e++) sum += mats[a * per + e]!;
     if (sum > 0 || count === 1) kept.push(a);
   }
-  const out = new Float64Array(kept.length * per);
-  kept.forEach((a, m) => out.set(mats.subarray(a * per, (a + 1) * per), m * per));
-  return { count: kept.length, ngp, maxRun, counts: out };
+  // Compact the kept matrices in place (kept is ascending, so no source is overwritten first).
+  kept.forEach((a, m) => {
+    if (a !== m) mats.copyWithin(m * per, a * per, (a + 1) * per);
+  });
+  return { count: kept.length, ngp, maxRun, counts: mats.subarray(0, kept.length * per) };
+}
+
+/**
+ * Whether some line along angle `a` holds two ROI voxels (separated by non-ROI voxels, as no run
+ * is longer than 1 when this is asked): PyRadiomics empties the angle otherwise.
+ */
+function lineHoldsTwo(roi: DiscretizedRoi, zyx: Int32Array, a: number): boolean {
+  const [nx, ny, nz] = roi.size;
+  const dz = zyx[a * 3]!;
+  const dy = zyx[a * 3 + 1]!;
+  const dx = zyx[a * 3 + 2]!;
+  const step = dx + nx * (dy + ny * dz);
+  const { mask } = roi;
+  for (let k = 0, o = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, o++) {
+        if (!mask[o]) continue;
+        let ci = i + dx;
+        let cj = j + dy;
+        let ck = k + dz;
+        for (let w = o + step; ci >= 0 && ci < nx && cj >= 0 && cj < ny && ck >= 0 && ck < nz; w += step) {
+          if (mask[w]) return true;
+          ci += dx;
+          cj += dy;
+          ck += dz;
+        }
+      }
+  return false;
 }
 
 const FEATURES = [

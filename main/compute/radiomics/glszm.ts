@@ -9,7 +9,8 @@
 import { generateAngles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
 import type { RadiomicsSettings } from './settings.js';
-import { compactLevelIndex, grayLevelSizeSums } from './texture.js';
+import { angleOffsets, maxReach, paddedRoi } from './neighbourhood.js';
+import { grayLevelSizeSums } from './texture.js';
 
 type GlszmSettings = Pick<RadiomicsSettings, 'force2D' | 'force2Ddimension'>;
 
@@ -22,22 +23,22 @@ export interface GlszmMatrix {
 }
 
 export function computeGlszm(roi: DiscretizedRoi, s: GlszmSettings): GlszmMatrix {
-  const [nx, ny, nz] = roi.size;
   const angles = generateAngles(roi.size, [1], true, s.force2D ? s.force2Ddimension : -1);
   const na = angles.count;
-  const { levels, mask } = roi;
-  const n = mask.length;
-  const visited = new Uint8Array(n);
+  const pr = paddedRoi(roi, maxReach(angles));
+  const off = angleOffsets(angles, pr);
+  const { level, compact, voxels } = pr;
+  const visited = new Uint8Array(level.length);
   const stack = new Int32Array(roi.voxelCount);
   // Zones as (compact level, size) pairs, filled into the matrix once the largest size is known.
   const zoneLevel = new Int32Array(roi.voxelCount);
   const zoneSize = new Int32Array(roi.voxelCount);
-  const idx = compactLevelIndex(roi);
   let zones = 0;
   let maxZone = 0;
-  for (let start = 0; start < n; start++) {
-    if (!mask[start] || visited[start]) continue;
-    const gl = levels[start]!;
+  for (let vi = 0; vi < voxels.length; vi++) {
+    const start = voxels[vi]!;
+    if (visited[start]) continue;
+    const gl = level[start]!;
     let top = 0;
     stack[top++] = start;
     visited[start] = 1;
@@ -45,21 +46,14 @@ export function computeGlszm(roi: DiscretizedRoi, s: GlszmSettings): GlszmMatrix
     while (top > 0) {
       const v = stack[--top]!;
       size++;
-      const i = v % nx;
-      const j = Math.floor(v / nx) % ny;
-      const k = Math.floor(v / (nx * ny));
       for (let a = 0; a < na; a++) {
-        const ck = k + angles.zyx[a * 3]!;
-        const cj = j + angles.zyx[a * 3 + 1]!;
-        const ci = i + angles.zyx[a * 3 + 2]!;
-        if (ci < 0 || ci >= nx || cj < 0 || cj >= ny || ck < 0 || ck >= nz) continue;
-        const w = ci + nx * (cj + ny * ck);
-        if (!mask[w] || visited[w] || levels[w] !== gl) continue;
+        const w = v + off[a]!;
+        if (level[w] !== gl || visited[w]) continue;
         visited[w] = 1;
         stack[top++] = w;
       }
     }
-    zoneLevel[zones] = idx[gl]!;
+    zoneLevel[zones] = compact[start]! - 1;
     zoneSize[zones] = size;
     zones++;
     if (size > maxZone) maxZone = size;

@@ -35,7 +35,16 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
     }
     const kk = (beta / 2) * vp;
     for (let i = k + 1; i < n; i++) w[i] = w[i]! - kk * v[i]!;
-    for (let i = k + 1; i < n; i++) for (let j = k + 1; j < n; j++) a[i * n + j] = a[i * n + j]! - v[i]! * w[j]! - w[i]! * v[j]!;
+    // Symmetric update: the upper triangle, mirrored.
+    for (let i = k + 1; i < n; i++) {
+      const vi = v[i]!;
+      const wi = w[i]!;
+      for (let j = i; j < n; j++) {
+        const x = a[i * n + j]! - vi * w[j]! - wi * v[j]!;
+        a[i * n + j] = x;
+        a[j * n + i] = x;
+      }
+    }
     a[(k + 1) * n + k] = alpha;
     a[k * n + k + 1] = alpha;
     for (let i = k + 2; i < n; i++) {
@@ -48,6 +57,12 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
   e[n - 1] = 0;
   tridiagonalQl(d, e, n);
   return d.sort();
+}
+
+/** √(a² + b²); Math.hypot (slow in V8) only where the squares could overflow or underflow. */
+function pythag(a: number, b: number): number {
+  const m = Math.max(Math.abs(a), Math.abs(b));
+  return m < 1e150 && m > 1e-150 ? Math.sqrt(a * a + b * b) : Math.hypot(a, b);
 }
 
 /**
@@ -66,7 +81,7 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, n: number): void {
       }
       if (m === l) break;
       let g = (d[l + 1]! - d[l]!) / (2 * e[l]!);
-      let r = Math.hypot(g, 1);
+      let r = pythag(g, 1);
       g = d[m]! - d[l]! + e[l]! / (g + (g >= 0 ? r : -r));
       let s = 1;
       let c = 1;
@@ -76,7 +91,7 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, n: number): void {
       for (; i >= l; i--) {
         const f = s * e[i]!;
         const b = c * e[i]!;
-        r = Math.hypot(f, g);
+        r = pythag(f, g);
         e[i + 1] = r;
         if (r === 0) {
           d[i + 1] = d[i + 1]! - p;

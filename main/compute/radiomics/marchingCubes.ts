@@ -5,24 +5,17 @@
  * The triangle table is the classic one (W. Lorensen & H. Cline, SIGGRAPH 1987, in the public-
  * domain tabulation by C. Bloyd / P. Bourke, 1994), first 128 cases only: a cube index ≥ 128 is
  * complemented (the surface is the same, orientation reversed, so its volume term changes sign).
- * Corner c of a cube at (z, y, x) sits at (z, y, x) + CORNERS[c]; edge e's vertex at
+ * Corner c of a cube at (z, y, x) sits at (z, y, x) + corner offset c (listed below); edge e's vertex at
  * (z, y, x) + EDGE_MIDPOINTS[e] (both in (z, y, x) order, as PyRadiomics' numpy arrays).
  *
  * Surface area: Σ ½‖(p2 − p1) × (p3 − p1)‖. Volume: divergence theorem, Σ p1 · (p2 × p3) / 6
  * over the oriented triangles (a closed surface, so the origin does not matter).
  */
 
-const CORNERS = [
-  [0, 0, 0],
-  [0, 0, 1],
-  [0, 1, 1],
-  [0, 1, 0],
-  [1, 0, 0],
-  [1, 0, 1],
-  [1, 1, 1],
-  [1, 1, 0],
-] as const;
-
+/**
+ * Corner c of the cube, (dz, dy, dx): 0 (0,0,0), 1 (0,0,1), 2 (0,1,1), 3 (0,1,0), 4 (1,0,0),
+ * 5 (1,0,1), 6 (1,1,1), 7 (1,1,0); bit c of the cube index is set when that corner is in the ROI.
+ */
 const EDGE_MIDPOINTS = [
   [0, 0, 0.5],
   [0, 0.5, 1],
@@ -196,55 +189,86 @@ export function meshMeasures(mask: Uint8Array, size: readonly number[], spacingX
   const sz = spacingXyz[2]!;
   const sy = spacingXyz[1]!;
   const sx = spacingXyz[0]!;
-  const cornerOffset = CORNERS.map(([dz, dy, dx]) => dx + nx * (dy + ny * dz));
-  // Vertex positions per edge, scaled by spacing, relative to the cube origin.
-  const ev = EDGE_MIDPOINTS.map(([z, y, x]) => [z * sz, y * sy, x * sx] as const);
+  const t = caseTables(sz, sy, sx);
+  const nxy = nx * ny;
   let area = 0;
   let volume = 0;
   for (let k = 0; k < nz - 1; k++)
     for (let j = 0; j < ny - 1; j++) {
       const row = nx * (j + ny * k);
+      // Corners (dz, dy, dx) of the cube's x = i face; the x = i + 1 face becomes the next one's.
+      let prev =
+        (mask[row]! ? 1 : 0) | (mask[row + nx]! ? 8 : 0) | (mask[row + nxy]! ? 16 : 0) | (mask[row + nxy + nx]! ? 128 : 0);
+      const z0 = k * sz;
+      const y0 = j * sy;
       for (let i = 0; i < nx - 1; i++) {
-        const o = row + i;
-        let cube = 0;
-        for (let c = 0; c < 8; c++) if (mask[o + cornerOffset[c]!]) cube |= 1 << c;
+        const o = row + i + 1;
+        const next = (mask[o]! ? 2 : 0) | (mask[o + nx]! ? 4 : 0) | (mask[o + nxy]! ? 32 : 0) | (mask[o + nxy + nx]! ? 64 : 0);
+        let cube = prev | next;
+        // Corner bits 0/3/4/7 sit at dx = 0 and 1/2/5/6 at dx = 1: shift the new face to dx = 0.
+        prev = ((next & 2) >> 1) | ((next & 4) << 1) | ((next & 32) >> 1) | ((next & 64) << 1);
+        if (cube === 0 || cube === 0xff) continue;
         let sign = 1;
         if (cube & 0x80) {
           cube ^= 0xff;
           sign = -1;
         }
-        if (cube === 0) continue;
-        const z0 = k * sz;
-        const y0 = j * sy;
-        const x0 = i * sx;
-        for (let t = TRI_START[cube]!; t < TRI_START[cube + 1]!; t += 3) {
-          const a = ev[TRI_EDGES[t]!]!;
-          const b = ev[TRI_EDGES[t + 1]!]!;
-          const c = ev[TRI_EDGES[t + 2]!]!;
-          const az = a[0] + z0,
-            ay = a[1] + y0,
-            ax = a[2] + x0;
-          const bz = b[0] + z0,
-            by = b[1] + y0,
-            bx = b[2] + x0;
-          const cz = c[0] + z0,
-            cy = c[1] + y0,
-            cx = c[2] + x0;
-          // Area from edge vectors (b − a) × (c − a).
-          const uz = bz - az,
-            uy = by - ay,
-            ux = bx - ax;
-          const vz = cz - az,
-            vy = cy - ay,
-            vx = cx - ax;
-          const nz_ = uy * vx - vy * ux;
-          const ny_ = ux * vz - vx * uz;
-          const nx_ = uz * vy - vz * uy;
-          area += 0.5 * Math.sqrt(nz_ * nz_ + ny_ * ny_ + nx_ * nx_);
-          // Signed tetrahedron volume with the origin: a · (b × c).
-          volume += sign * (az * (by * cx - bx * cy) + ay * (bx * cz - bz * cx) + ax * (bz * cy - by * cz));
-        }
+        // Triangles of the cube at o: Σ (a+o)·((b+o)×(c+o)) = Σ a·(b×c) + o·Σ(a×b + b×c + c×a).
+        area += t.area[cube]!;
+        volume += sign * (t.det[cube]! + z0 * t.nz[cube]! + y0 * t.ny[cube]! + i * sx * t.nx[cube]!);
       }
     }
   return { surfaceAreaMm2: area, volumeMm3: Math.abs(volume) / 6 };
+}
+
+interface CaseTables {
+  area: Float64Array;
+  det: Float64Array;
+  nz: Float64Array;
+  ny: Float64Array;
+  nx: Float64Array;
+}
+
+let cachedTables: { key: string; tables: CaseTables } | null = null;
+
+/**
+ * Per cube case (0…127), for a cube at the origin in mm: the triangles' total area, Σ a·(b × c),
+ * and Σ (a × b + b × c + c × a), which give any translated cube's signed volume term.
+ */
+function caseTables(sz: number, sy: number, sx: number): CaseTables {
+  const key = `${sz},${sy},${sx}`;
+  if (cachedTables?.key === key) return cachedTables.tables;
+  const ev = EDGE_MIDPOINTS.map(([z, y, x]) => [z * sz, y * sy, x * sx] as const);
+  const tables: CaseTables = {
+    area: new Float64Array(128),
+    det: new Float64Array(128),
+    nz: new Float64Array(128),
+    ny: new Float64Array(128),
+    nx: new Float64Array(128),
+  };
+  const cross = (p: readonly number[], q: readonly number[]) => [
+    p[1]! * q[2]! - p[2]! * q[1]!,
+    p[2]! * q[0]! - p[0]! * q[2]!,
+    p[0]! * q[1]! - p[1]! * q[0]!,
+  ];
+  for (let cube = 1; cube < 128; cube++) {
+    for (let t = TRI_START[cube]!; t < TRI_START[cube + 1]!; t += 3) {
+      const a = ev[TRI_EDGES[t]!]!;
+      const b = ev[TRI_EDGES[t + 1]!]!;
+      const c = ev[TRI_EDGES[t + 2]!]!;
+      const u = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+      const v = [c[0] - a[0], c[1] - a[1], c[2] - a[2]];
+      const n = cross(u, v);
+      tables.area[cube]! += 0.5 * Math.sqrt(n[0]! * n[0]! + n[1]! * n[1]! + n[2]! * n[2]!);
+      const bc = cross(b, c);
+      tables.det[cube]! += a[0] * bc[0]! + a[1] * bc[1]! + a[2] * bc[2]!;
+      const ab = cross(a, b);
+      const ca = cross(c, a);
+      tables.nz[cube]! += ab[0]! + bc[0]! + ca[0]!;
+      tables.ny[cube]! += ab[1]! + bc[1]! + ca[1]!;
+      tables.nx[cube]! += ab[2]! + bc[2]! + ca[2]!;
+    }
+  }
+  cachedTables = { key, tables };
+  return tables;
 }

@@ -10,7 +10,7 @@
 import { generateAngles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
 import type { RadiomicsSettings } from './settings.js';
-import { compactLevelIndex } from './texture.js';
+import { angleOffsets, maxReach, paddedRoi } from './neighbourhood.js';
 
 type NgtdmSettings = Pick<RadiomicsSettings, 'distances' | 'force2D' | 'force2Ddimension'>;
 
@@ -22,35 +22,29 @@ export interface NgtdmMatrix {
 }
 
 export function computeNgtdm(roi: DiscretizedRoi, st: NgtdmSettings): NgtdmMatrix {
-  const [nx, ny, nz] = roi.size;
   const angles = generateAngles(roi.size, st.distances, true, st.force2D ? st.force2Ddimension : -1);
   const na = angles.count;
   const ngp = roi.grayLevels.length;
-  const idx = compactLevelIndex(roi);
   const n = new Float64Array(ngp);
   const s = new Float64Array(ngp);
-  const { levels, mask } = roi;
-  for (let k = 0, o = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++, o++) {
-        if (!mask[o]) continue;
-        let count = 0;
-        let sum = 0;
-        for (let a = 0; a < na; a++) {
-          const ck = k + angles.zyx[a * 3]!;
-          const cj = j + angles.zyx[a * 3 + 1]!;
-          const ci = i + angles.zyx[a * 3 + 2]!;
-          if (ci < 0 || ci >= nx || cj < 0 || cj >= ny || ck < 0 || ck >= nz) continue;
-          const w = ci + nx * (cj + ny * ck);
-          if (!mask[w]) continue;
-          count++;
-          sum += levels[w]!;
-        }
-        const g = levels[o]!;
-        const c = idx[g]!;
-        n[c]!++;
-        s[c]! += count === 0 ? 0 : Math.abs(g - sum / count);
-      }
+  const pr = paddedRoi(roi, maxReach(angles));
+  const off = angleOffsets(angles, pr);
+  const { level, compact, voxels } = pr;
+  for (let v = 0; v < voxels.length; v++) {
+    const o = voxels[v]!;
+    let count = 0;
+    let sum = 0;
+    for (let a = 0; a < na; a++) {
+      const w = level[o + off[a]!]!;
+      if (w === 0) continue;
+      count++;
+      sum += w;
+    }
+    const g = level[o]!;
+    const c = compact[o]! - 1;
+    n[c]!++;
+    s[c]! += count === 0 ? 0 : Math.abs(g - sum / count);
+  }
   return { n, s };
 }
 

@@ -91,7 +91,10 @@ export function shapeFeatures(crop: Pick<CroppedRoi, 'mask' | 'size' | 'spacingM
 
 /**
  * Largest vertex-to-vertex distances. Vertices are kept in doubled index units (exact integers),
- * so "same plane" is an exact comparison as in PyRadiomics.
+ * so "same plane" is an exact comparison as in PyRadiomics. Along a line, the distance to any
+ * fixed point is convex, so a vertex strictly between two others on the same line is never needed
+ * for a maximum: only the two ends of each line along x (enough for 3D and for planes of constant
+ * z or y) and along y (for planes of constant x) are kept, found on flat grids of lines.
  */
 function diameters(
   mask: Uint8Array,
@@ -102,94 +105,110 @@ function diameters(
   sy: number,
   sz: number,
 ): { max3d: number; slice: number; column: number; row: number } {
-  const vx: number[] = [];
-  const vy: number[] = [];
-  const vz: number[] = [];
+  const NX = 2 * nx;
+  const NY = 2 * ny;
+  const NZ = 2 * nz;
+  // Lines along x: key Y + NY·Z → first and last X; lines along y: key X + NX·Z → first and last Y.
+  const xLo = new Int32Array(NY * NZ).fill(-1);
+  const xHi = new Int32Array(NY * NZ);
+  const yLo = new Int32Array(NX * NZ).fill(-1);
+  const yHi = new Int32Array(NX * NZ);
+  const add = (X: number, Y: number, Z: number) => {
+    const kx = Y + NY * Z;
+    if (xLo[kx] === -1) {
+      xLo[kx] = X;
+      xHi[kx] = X;
+    } else if (X < xLo[kx]!) xLo[kx] = X;
+    else if (X > xHi[kx]!) xHi[kx] = X;
+    const ky = X + NX * Z;
+    if (yLo[ky] === -1) {
+      yLo[ky] = Y;
+      yHi[ky] = Y;
+    } else if (Y < yLo[ky]!) yLo[ky] = Y;
+    else if (Y > yHi[ky]!) yHi[ky] = Y;
+  };
+  const nxy = nx * ny;
   for (let k = 0; k < nz; k++)
     for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++) {
-        const o = i + nx * (j + ny * k);
+      for (let i = 0, o = nx * (j + ny * k); i < nx; i++, o++) {
         const m = mask[o];
-        if (i + 1 < nx && mask[o + 1] !== m) {
-          vx.push(2 * i + 1);
-          vy.push(2 * j);
-          vz.push(2 * k);
-        }
-        if (j + 1 < ny && mask[o + nx] !== m) {
-          vx.push(2 * i);
-          vy.push(2 * j + 1);
-          vz.push(2 * k);
-        }
-        if (k + 1 < nz && mask[o + nx * ny] !== m) {
-          vx.push(2 * i);
-          vy.push(2 * j);
-          vz.push(2 * k + 1);
-        }
+        if (i + 1 < nx && mask[o + 1] !== m) add(2 * i + 1, 2 * j, 2 * k);
+        if (j + 1 < ny && mask[o + nx] !== m) add(2 * i, 2 * j + 1, 2 * k);
+        if (k + 1 < nz && mask[o + nxy] !== m) add(2 * i, 2 * j, 2 * k + 1);
       }
-  const count = vx.length;
-  const px = new Float64Array(count);
-  const py = new Float64Array(count);
-  const pz = new Float64Array(count);
-  for (let v = 0; v < count; v++) {
-    px[v] = vx[v]! * 0.5 * sx;
-    py[v] = vy[v]! * 0.5 * sy;
-    pz[v] = vz[v]! * 0.5 * sz;
-  }
-  // Along a line, the distance to any fixed point is convex, so a vertex strictly between two
-  // others on the same line is never needed for a maximum: keep the two ends of each line along
-  // x (valid for 3D and for planes of constant z or y) and along y (for planes of constant x).
-  const alongX = lineEnds(vx, vy, vz, count);
-  const alongY = lineEnds(vy, vx, vz, count);
-  const groupBy = (set: Int32Array, key: number[]): Int32Array[] => {
-    const groups = new Map<number, number[]>();
-    for (const v of set) {
-      const g = groups.get(key[v]!);
-      if (g) g.push(v);
-      else groups.set(key[v]!, [v]);
-    }
-    return [...groups.values()].map((g) => Int32Array.from(g));
+  const cap = 2 * Math.max(NY * NZ, NX * NZ);
+  const px = new Float64Array(cap);
+  const py = new Float64Array(cap);
+  const pz = new Float64Array(cap);
+  const scratch = { r: new Float64Array(cap), order: new Int32Array(cap) };
+  let m = 0;
+  const push = (X: number, Y: number, Z: number) => {
+    px[m] = X * 0.5 * sx;
+    py[m] = Y * 0.5 * sy;
+    pz[m] = Z * 0.5 * sz;
+    m++;
   };
-  const maxOver = (groups: Int32Array[]) => groups.reduce((best, g) => Math.max(best, maxDistance(g, px, py, pz)), 0);
-  return {
-    max3d: maxDistance(alongX, px, py, pz),
-    slice: maxOver(groupBy(alongX, vz)),
-    column: maxOver(groupBy(alongX, vy)),
-    row: maxOver(groupBy(alongY, vx)),
-  };
-}
-
-/** Indices of the first and last vertex (by coordinate `a`) on each line of constant (b, c). */
-function lineEnds(a: number[], b: number[], c: number[], count: number): Int32Array {
-  const ends = new Map<number, [number, number]>();
-  for (let v = 0; v < count; v++) {
-    const key = b[v]! * 1048576 + c[v]!;
-    const e = ends.get(key);
-    if (!e) ends.set(key, [v, v]);
-    else {
-      if (a[v]! < a[e[0]]!) e[0] = v;
-      if (a[v]! > a[e[1]]!) e[1] = v;
+  // Ends along x grouped by Z (slices), then all of them for the 3D diameter.
+  let slice = 0;
+  for (let Z = 0; Z < NZ; Z++) {
+    const from = m;
+    for (let Y = 0; Y < NY; Y++) {
+      const kx = Y + NY * Z;
+      if (xLo[kx] === -1) continue;
+      push(xLo[kx]!, Y, Z);
+      if (xHi[kx] !== xLo[kx]) push(xHi[kx]!, Y, Z);
     }
+    slice = Math.max(slice, maxDistance(px, py, pz, from, m, scratch));
   }
-  const out: number[] = [];
-  for (const [lo, hi] of ends.values()) {
-    out.push(lo);
-    if (hi !== lo) out.push(hi);
+  const max3d = maxDistance(px, py, pz, 0, m, scratch);
+  // Ends along x grouped by Y (columns).
+  let column = 0;
+  m = 0;
+  for (let Y = 0; Y < NY; Y++) {
+    const from = m;
+    for (let Z = 0; Z < NZ; Z++) {
+      const kx = Y + NY * Z;
+      if (xLo[kx] === -1) continue;
+      push(xLo[kx]!, Y, Z);
+      if (xHi[kx] !== xLo[kx]) push(xHi[kx]!, Y, Z);
+    }
+    column = Math.max(column, maxDistance(px, py, pz, from, m, scratch));
   }
-  return Int32Array.from(out);
+  // Ends along y grouped by X (rows).
+  let row = 0;
+  m = 0;
+  for (let X = 0; X < NX; X++) {
+    const from = m;
+    for (let Z = 0; Z < NZ; Z++) {
+      const ky = X + NX * Z;
+      if (yLo[ky] === -1) continue;
+      push(X, yLo[ky]!, Z);
+      if (yHi[ky] !== yLo[ky]) push(X, yHi[ky]!, Z);
+    }
+    row = Math.max(row, maxDistance(px, py, pz, from, m, scratch));
+  }
+  return { max3d, slice, column, row };
 }
 
 /**
- * Exact largest pairwise distance within `set`, pruned with the triangle inequality: with r the
- * distance to the set's centroid, d(a, b) ≤ r_a + r_b, so scanning points by decreasing r can stop
- * once r_a + r_b cannot beat the best distance found.
+ * Exact largest pairwise distance among points from…to − 1, pruned with the triangle inequality:
+ * with r the distance to the set's centroid, d(a, b) ≤ r_a + r_b, so scanning points by decreasing
+ * r can stop once r_a + r_b cannot beat the best distance found.
  */
-function maxDistance(set: Int32Array, px: Float64Array, py: Float64Array, pz: Float64Array): number {
-  const m = set.length;
+function maxDistance(
+  px: Float64Array,
+  py: Float64Array,
+  pz: Float64Array,
+  from: number,
+  to: number,
+  scratch: { r: Float64Array; order: Int32Array },
+): number {
+  const m = to - from;
   if (m < 2) return 0;
   let cx = 0;
   let cy = 0;
   let cz = 0;
-  for (const v of set) {
+  for (let v = from; v < to; v++) {
     cx += px[v]!;
     cy += py[v]!;
     cz += pz[v]!;
@@ -197,25 +216,31 @@ function maxDistance(set: Int32Array, px: Float64Array, py: Float64Array, pz: Fl
   cx /= m;
   cy /= m;
   cz /= m;
-  const r = new Float64Array(m);
-  for (let a = 0; a < m; a++) {
-    const v = set[a]!;
-    r[a] = Math.hypot(px[v]! - cx, py[v]! - cy, pz[v]! - cz);
+  const r = scratch.r;
+  for (let v = from; v < to; v++) {
+    const dx = px[v]! - cx;
+    const dy = py[v]! - cy;
+    const dz = pz[v]! - cz;
+    r[v] = Math.sqrt(dx * dx + dy * dy + dz * dz);
   }
-  const order = Int32Array.from({ length: m }, (_, a) => a).sort((a, b) => r[b]! - r[a]!);
+  const order = scratch.order.subarray(0, m);
+  for (let a = 0; a < m; a++) order[a] = from + a;
+  order.sort((a, b) => r[b]! - r[a]!);
   let best2 = 0;
   for (let a = 0; a < m; a++) {
-    const ra = r[order[a]!]!;
+    const va = order[a]!;
+    const ra = r[va]!;
     if (2 * ra * (2 * ra) <= best2) break;
-    const va = set[order[a]!]!;
+    const ax = px[va]!;
+    const ay = py[va]!;
+    const az = pz[va]!;
     for (let b = a + 1; b < m; b++) {
-      const rb = r[order[b]!]!;
-      const bound = ra + rb;
+      const vb = order[b]!;
+      const bound = ra + r[vb]!;
       if (bound * bound <= best2) break;
-      const vb = set[order[b]!]!;
-      const dx = px[va]! - px[vb]!;
-      const dy = py[va]! - py[vb]!;
-      const dz = pz[va]! - pz[vb]!;
+      const dx = ax - px[vb]!;
+      const dy = ay - py[vb]!;
+      const dz = az - pz[vb]!;
       const d2 = dx * dx + dy * dy + dz * dz;
       if (d2 > best2) best2 = d2;
     }

@@ -1,0 +1,77 @@
+/**
+ * The discretised ROI laid out for neighbour look-ups without bounds checks: the crop padded by
+ * `pad` empty voxels on every side (pad ≥ the largest neighbour distance), the grey levels in it
+ * (0 outside the ROI), their compact indices + 1 (0 outside) and the list of ROI voxels. A
+ * neighbour at (dz, dy, dx) of padded offset o is then o + dx + px·(dy + py·dz), and a look-up
+ * past the crop lands in the padding (0), exactly as a bounds check would reject it. Built once
+ * per ROI and shared by GLCM, GLRLM, GLSZM, GLDM and NGTDM.
+ */
+import type { Angles } from './angles.js';
+import type { DiscretizedRoi } from './discretize.js';
+
+export interface PaddedRoi {
+  pad: number;
+  /** Padded size (x, y, z). */
+  px: number;
+  py: number;
+  pz: number;
+  /** Grey level per padded voxel, 0 outside the ROI. */
+  level: Int32Array;
+  /** Compact grey-level index + 1 per padded voxel, 0 outside the ROI. */
+  compact: Int32Array;
+  /** Padded offsets of the ROI voxels, in crop order (x fastest). */
+  voxels: Int32Array;
+}
+
+const cache = new WeakMap<DiscretizedRoi, Map<number, PaddedRoi>>();
+
+export function paddedRoi(roi: DiscretizedRoi, pad: number): PaddedRoi {
+  let byPad = cache.get(roi);
+  const hit = byPad?.get(pad);
+  if (hit) return hit;
+  const [nx, ny, nz] = roi.size;
+  const px = nx + 2 * pad;
+  const py = ny + 2 * pad;
+  const pz = nz + 2 * pad;
+  const level = new Int32Array(px * py * pz);
+  const compact = new Int32Array(px * py * pz);
+  const voxels = new Int32Array(roi.voxelCount);
+  const idx = new Int32Array(roi.ng + 1);
+  for (let c = 0; c < roi.grayLevels.length; c++) idx[roi.grayLevels[c]!] = c + 1;
+  const { levels, mask } = roi;
+  let n = 0;
+  for (let k = 0, o = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++) {
+      let p = pad + px * (j + pad + py * (k + pad));
+      for (let i = 0; i < nx; i++, o++, p++) {
+        if (!mask[o]) continue;
+        const g = levels[o]!;
+        level[p] = g;
+        compact[p] = idx[g]!;
+        voxels[n++] = p;
+      }
+    }
+  const out: PaddedRoi = { pad, px, py, pz, level, compact, voxels: n === voxels.length ? voxels : voxels.subarray(0, n) };
+  if (!byPad) {
+    byPad = new Map();
+    cache.set(roi, byPad);
+  }
+  byPad.set(pad, out);
+  return out;
+}
+
+/** Padded offset of each angle (dz, dy, dx). */
+export function angleOffsets(angles: Angles, p: PaddedRoi): Int32Array {
+  const off = new Int32Array(angles.count);
+  for (let a = 0; a < angles.count; a++) {
+    off[a] = angles.zyx[a * 3 + 2]! + p.px * (angles.zyx[a * 3 + 1]! + p.py * angles.zyx[a * 3]!);
+  }
+  return off;
+}
+
+/** Largest |offset| along any axis, i.e. the padding the angles need. */
+export function maxReach(angles: Angles): number {
+  let m = 1;
+  for (let e = 0; e < angles.zyx.length; e++) m = Math.max(m, Math.abs(angles.zyx[e]!));
+  return m;
+}
