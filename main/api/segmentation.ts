@@ -92,6 +92,9 @@ export const SegmentationMaskSchema = z.object({
 });
 export type SegmentationMask = z.infer<typeof SegmentationMaskSchema>;
 
+export const LesionRefSchema = z.object({ id: z.number().int(), patientCode: z.string(), lesionCode: z.string() });
+export type LesionRef = z.infer<typeof LesionRefSchema>;
+
 const segId = z.object({ id: z.number().int().positive() }).strict();
 
 export const segmentationApi = {
@@ -110,6 +113,11 @@ export const segmentationApi = {
       .strict(),
     z.array(SegmentationSchema),
     'Segmentations of the study, filtered by lesion, series or reader',
+  ),
+  'segmentation.lesions': query(
+    z.object({}).strict(),
+    z.array(LesionRefSchema),
+    'Lesions of the cohort (id, patient and lesion code), to choose which lesion a mask belongs to',
   ),
   'segmentation.mask': query(segId, SegmentationMaskSchema, 'The mask of one segmentation on its series grid'),
   'segmentation.delete': mutation(segId, z.object({ deleted: z.number().int() }), 'Delete one segmentation'),

@@ -97,6 +97,7 @@ export function createServices(opts: ServicesOptions): Services {
     'images.rules.set': (input) => images.setRules(input.rules, input.reapply),
     'segmentation.import': (input) => segmentation.startImport(input),
     'segmentation.list': (input) => segmentation.list(input),
+    'segmentation.lesions': () => segmentation.lesions(),
     'segmentation.mask': (input) => segmentation.mask(input.id),
     'segmentation.delete': (input) => segmentation.delete(input.id),
     'analysis.inspect': (input) => analysis.inspect(input.dataFile),

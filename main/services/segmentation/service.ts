@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../api/errors.js';
 import { GeometrySchema } from '../../api/images.js';
-import type { Segmentation, SegmentationImportParams, SegmentationMask } from '../../api/segmentation.js';
+import type { LesionRef, Segmentation, SegmentationImportParams, SegmentationMask } from '../../api/segmentation.js';
 import { decodeMask } from '../../compute/imaging/maskCodec.js';
 import { appendAudit } from '../../../db/repositories/audit.js';
 import type { JobService } from '../jobs.js';
@@ -72,6 +72,14 @@ export class SegmentationService {
 
   list(filter: SegmentationFilter): Segmentation[] {
     return listSegmentations(this.db(), filter);
+  }
+
+  lesions(): LesionRef[] {
+    return this.db()
+      .prepare(
+        'SELECT l.id, p.code AS patientCode, l.code AS lesionCode FROM lesion l JOIN patient p ON p.id = l.patient_id ORDER BY p.code, l.code',
+      )
+      .all() as LesionRef[];
   }
 
   /** The stored mask on its series grid. */
