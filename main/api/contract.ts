@@ -3,6 +3,7 @@ import { analysisApi } from './analysis.js';
 import { cohortApi, cohortEditApi, dictionaryApi } from './cohort.js';
 import { imagesApi } from './images.js';
 import { jobsApi } from './jobs.js';
+import { segmentationApi } from './segmentation.js';
 import { studyApi } from './study.js';
 import { systemApi } from './system.js';
 
@@ -18,6 +19,7 @@ export const api = {
   ...cohortEditApi,
   ...dictionaryApi,
   ...imagesApi,
+  ...segmentationApi,
   ...analysisApi,
 };
 
@@ -37,5 +39,6 @@ export * from './errors.js';
 export * from './events.js';
 export * from './images.js';
 export * from './jobs.js';
+export * from './segmentation.js';
 export * from './study.js';
 export * from './system.js';

@@ -3,6 +3,7 @@ import { ApiErrorSchema } from './errors.js';
 import { AnalysisRunParamsSchema, AnalysisRunResultSchema } from './analysis.js';
 import { ImagesImportParamsSchema, ImagesImportResultSchema } from './images.js';
 import { mutation, query } from './procedure.js';
+import { SegmentationImportParamsSchema, SegmentationImportResultSchema } from './segmentation.js';
 
 export const jobStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
 export const JobStatusSchema = z.enum(jobStatuses);
@@ -41,6 +42,11 @@ export const jobKinds = {
     label: 'Import a DICOM folder',
     params: ImagesImportParamsSchema,
     result: ImagesImportResultSchema,
+  },
+  'segmentation.import': {
+    label: 'Import a segmentation',
+    params: SegmentationImportParamsSchema,
+    result: SegmentationImportResultSchema,
   },
   'analysis.run': {
     label: 'Run an analysis',

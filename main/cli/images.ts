@@ -8,7 +8,7 @@ type Services = ReturnType<typeof createServices>;
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
-async function waitForJob(services: Services, id: number, onProgress: (job: Job) => void): Promise<Job> {
+export async function waitForJob(services: Services, id: number, onProgress: (job: Job) => void): Promise<Job> {
   for (;;) {
     const r = await services.router.call('jobs.get', { id });
     if (!r.ok) throw new Error(r.error.message);

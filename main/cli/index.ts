@@ -12,6 +12,7 @@ import { registerAnalyzeCommand } from './analyze.js';
 import { registerDemoCommand } from './demo.js';
 import { registerExtractCommand } from './extract.js';
 import { registerImageCommands } from './images.js';
+import { registerSegmentationCommands } from './segmentation.js';
 
 function portNumber(value: string): number {
   const n = Number(value);
@@ -242,6 +243,7 @@ export function buildCli(): Command {
     });
 
   registerImageCommands(program);
+  registerSegmentationCommands(program);
   registerExtractCommand(program);
   registerAnalyzeCommand(program);
   registerDemoCommand(program);

@@ -9,6 +9,7 @@ import { ensureBuiltinDictionary } from './cohort/repository.js';
 import { nodeForkLauncher, type ComputeLauncher } from './compute.js';
 import { EventBus } from './events.js';
 import { ImagesService } from './images/service.js';
+import { SegmentationService } from './segmentation/service.js';
 import { JobService } from './jobs.js';
 import { RecentStudies } from './recent.js';
 import { createRouter, type Handlers, type Router } from './router.js';
@@ -37,6 +38,7 @@ export function createServices(opts: ServicesOptions): Services {
   const jobs = new JobService(study, events, opts.launcher ?? nodeForkLauncher());
   const cohort = new CohortService(study);
   const images = new ImagesService(study, jobs);
+  const segmentation = new SegmentationService(study, jobs);
   const analysis = new AnalysisService(study, jobs);
   study.onOpened = () => {
     const h = study.handle();
@@ -93,6 +95,11 @@ export function createServices(opts: ServicesOptions): Services {
     'images.verify': (input) => images.verify(input.seriesId),
     'images.rules.get': () => images.rules(),
     'images.rules.set': (input) => images.setRules(input.rules, input.reapply),
+    'segmentation.import': (input) => segmentation.startImport(input),
+    'segmentation.list': (input) => segmentation.list(input),
+    'segmentation.lesions': () => segmentation.lesions(),
+    'segmentation.mask': (input) => segmentation.mask(input.id),
+    'segmentation.delete': (input) => segmentation.delete(input.id),
     'analysis.inspect': (input) => analysis.inspect(input.dataFile),
     'analysis.validate': (input) => analysis.validate(input.spec),
     'analysis.run': (input) => analysis.run(input.spec, input.dataFile),

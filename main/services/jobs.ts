@@ -7,6 +7,8 @@ import { writeMeta } from '../../db/repositories/meta.js';
 import type { ImagesImportResult } from '../api/images.js';
 import { recordImport } from './images/repository.js';
 import { recordAnalysis } from './analysis/service.js';
+import { recordSegmentation } from './segmentation/repository.js';
+import type { SegmentationImportResult } from '../api/segmentation.js';
 import type { AnalysisResult } from '../compute/ml/analysis.js';
 import type { AnalysisRunParams } from '../api/analysis.js';
 import { ComputeClient, type ComputeLauncher, type ComputeState } from './compute.js';
@@ -223,10 +225,19 @@ export class JobService {
             return;
           }
           const db = this.study.requireHandle().db;
-          db.transaction(() => {
-            repo.succeed(a.jobId, checked.data);
-            this.afterSuccess(a.kind, checked.data, a.jobId, a.params);
-          })();
+          try {
+            db.transaction(() => {
+              repo.succeed(a.jobId, checked.data);
+              this.afterSuccess(a.kind, checked.data, a.jobId, a.params);
+            })();
+          } catch (e) {
+            // Recording the result failed (e.g. a conflicting row written meanwhile): the
+            // transaction rolled back, so the study is unchanged; say why.
+            repo.fail(a.jobId, {
+              code: e instanceof AppError ? e.code : 'INTERNAL',
+              message: e instanceof Error ? e.message : String(e),
+            });
+          }
         });
         return;
       case 'error':
@@ -242,6 +253,7 @@ export class JobService {
   private afterSuccess(kind: JobKind, result: unknown, jobId: number, params: unknown): void {
     const db = this.study.requireHandle().db;
     if (kind === 'images.import') recordImport(db, result as ImagesImportResult, jobId);
+    if (kind === 'segmentation.import') recordSegmentation(db, result as SegmentationImportResult, jobId);
     if (kind === 'analysis.run') recordAnalysis(db, result as unknown as AnalysisResult, params as AnalysisRunParams, jobId);
     if (kind === 'study.check') {
       const r = result as { backupPath: string; sha256: string };

@@ -2,11 +2,13 @@ import type { JobKind } from '../../api/jobs.js';
 import type { JobHandler } from './context.js';
 import { analysisRunJob } from './analysis-run.js';
 import { imageImportJob } from './image-import.js';
+import { segmentationImportJob } from './segmentation-import.js';
 import { studyCheckJob } from './study-check.js';
 
 /** Every job kind of the API contract has its handler here (the type makes a missing one an error). */
 export const jobHandlers: Record<JobKind, JobHandler> = {
   'study.check': studyCheckJob,
   'images.import': imageImportJob,
+  'segmentation.import': segmentationImportJob,
   'analysis.run': analysisRunJob,
 };

@@ -1,0 +1,107 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../api/errors.js';
+import { GeometrySchema } from '../../api/images.js';
+import type { LesionRef, Segmentation, SegmentationImportParams, SegmentationMask } from '../../api/segmentation.js';
+import { decodeMask } from '../../compute/imaging/maskCodec.js';
+import { appendAudit } from '../../../db/repositories/audit.js';
+import type { JobService } from '../jobs.js';
+import type { StudyService } from '../study.js';
+import { findSegmentation, getSegmentation, listSegmentations, type SegmentationFilter } from './repository.js';
+
+/** Alternating run lengths of a binary mask, background first (the API's mask form). */
+function runsOf(mask: Uint8Array): number[] {
+  const runs: number[] = [];
+  let current = 0;
+  let run = 0;
+  for (let v = 0; v < mask.length; v++) {
+    const bit = mask[v] !== 0 ? 1 : 0;
+    if (bit === current) run++;
+    else {
+      runs.push(run);
+      current = bit;
+      run = 1;
+    }
+  }
+  runs.push(run);
+  return runs;
+}
+
+/** Lesion segmentations of the open study: import (as a job), list, mask, delete. */
+export class SegmentationService {
+  constructor(
+    private readonly study: StudyService,
+    private readonly jobs: JobService,
+  ) {}
+
+  private db(write = false) {
+    const h = this.study.requireHandle();
+    if (write && h.readOnly)
+      throw new AppError(
+        'STUDY_READ_ONLY',
+        `The study is open read-only (${h.readOnlyReason ?? 'read-only'}); segmentations cannot be changed.`,
+      );
+    return h.db;
+  }
+
+  /** Checks file, series, lesion and the (lesion, series, reader) slot now, then starts `segmentation.import`. */
+  startImport(params: SegmentationImportParams): { jobId: number } {
+    const db = this.db(true);
+    const file = path.resolve(params.file);
+    if (!existsSync(file) || !statSync(file).isFile())
+      throw new AppError('VALIDATION', `The segmentation file ${file} does not exist or is not a file.`, { file });
+    if (!db.prepare('SELECT 1 FROM series WHERE id = ?').get(params.seriesId))
+      throw new AppError(
+        'NOT_FOUND',
+        `There is no image series #${params.seriesId} in this study; import its DICOM folder first.`,
+      );
+    if (!db.prepare('SELECT 1 FROM lesion WHERE id = ?').get(params.lesionId))
+      throw new AppError(
+        'NOT_FOUND',
+        `There is no lesion #${params.lesionId} in this study; add the lesion to the cohort first.`,
+      );
+    const existing = findSegmentation(db, params.lesionId, params.seriesId, params.reader);
+    if (existing !== undefined)
+      throw new AppError(
+        'VALIDATION',
+        `Lesion #${params.lesionId} already has a segmentation by reader ${params.reader} on series #${params.seriesId} (#${existing}); delete it first to import ${file} instead.`,
+      );
+    const job = this.jobs.start('segmentation.import', { ...params, file });
+    return { jobId: job.id };
+  }
+
+  list(filter: SegmentationFilter): Segmentation[] {
+    return listSegmentations(this.db(), filter);
+  }
+
+  lesions(): LesionRef[] {
+    return this.db()
+      .prepare(
+        'SELECT l.id, p.code AS patientCode, l.code AS lesionCode FROM lesion l JOIN patient p ON p.id = l.patient_id ORDER BY p.code, l.code',
+      )
+      .all() as LesionRef[];
+  }
+
+  /** The stored mask on its series grid. */
+  mask(id: number): SegmentationMask {
+    const db = this.db();
+    const row = db
+      .prepare('SELECT g.mask, s.geometry FROM segmentation g JOIN series s ON s.id = g.series_id WHERE g.id = ?')
+      .get(id) as { mask: Buffer; geometry: string } | undefined;
+    if (!row) throw new AppError('NOT_FOUND', `There is no segmentation #${id} in this study.`);
+    const geometry = GeometrySchema.parse(JSON.parse(row.geometry));
+    const n = geometry.size[0] * geometry.size[1] * geometry.size[2];
+    return { id, geometry, runs: runsOf(decodeMask(new Uint8Array(row.mask), n)) };
+  }
+
+  delete(id: number): { deleted: number } {
+    const db = this.db(true);
+    const before = getSegmentation(db, id);
+    if (!before) throw new AppError('NOT_FOUND', `There is no segmentation #${id} in this study.`);
+    db.transaction(() => {
+      db.prepare('DELETE FROM segmentation WHERE id = ?').run(id);
+      appendAudit(db, { actor: 'user', action: 'segmentation.delete', entity: 'segmentation', entityId: id, before });
+    })();
+    return { deleted: 1 };
+  }
+}
