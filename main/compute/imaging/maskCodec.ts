@@ -7,7 +7,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Geometry } from './volume.js';
 import { voxelCount } from './volume.js';
 
-export function encodeMask(mask: Uint8Array): Uint8Array {
+/** Alternating run lengths of a binary mask (non-zero = 1), background first. */
+export function maskRuns(mask: Uint8Array): number[] {
   const runs: number[] = [];
   let current = 0;
   let run = 0;
@@ -21,6 +22,11 @@ export function encodeMask(mask: Uint8Array): Uint8Array {
     }
   }
   runs.push(run);
+  return runs;
+}
+
+export function encodeMask(mask: Uint8Array): Uint8Array {
+  const runs = maskRuns(mask);
   const raw = new Uint8Array(4 * runs.length);
   const view = new DataView(raw.buffer);
   for (let r = 0; r < runs.length; r++) view.setUint32(4 * r, runs[r]!, true);

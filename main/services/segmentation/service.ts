@@ -3,29 +3,11 @@ import path from 'node:path';
 import { AppError } from '../../api/errors.js';
 import { GeometrySchema } from '../../api/images.js';
 import type { LesionRef, Segmentation, SegmentationImportParams, SegmentationMask } from '../../api/segmentation.js';
-import { decodeMask } from '../../compute/imaging/maskCodec.js';
+import { decodeMask, maskRuns } from '../../compute/imaging/maskCodec.js';
 import { appendAudit } from '../../../db/repositories/audit.js';
 import type { JobService } from '../jobs.js';
 import type { StudyService } from '../study.js';
 import { findSegmentation, getSegmentation, listSegmentations, type SegmentationFilter } from './repository.js';
-
-/** Alternating run lengths of a binary mask, background first (the API's mask form). */
-function runsOf(mask: Uint8Array): number[] {
-  const runs: number[] = [];
-  let current = 0;
-  let run = 0;
-  for (let v = 0; v < mask.length; v++) {
-    const bit = mask[v] !== 0 ? 1 : 0;
-    if (bit === current) run++;
-    else {
-      runs.push(run);
-      current = bit;
-      run = 1;
-    }
-  }
-  runs.push(run);
-  return runs;
-}
 
 /** Lesion segmentations of the open study: import (as a job), list, mask, delete. */
 export class SegmentationService {
@@ -91,7 +73,7 @@ export class SegmentationService {
     if (!row) throw new AppError('NOT_FOUND', `There is no segmentation #${id} in this study.`);
     const geometry = GeometrySchema.parse(JSON.parse(row.geometry));
     const n = geometry.size[0] * geometry.size[1] * geometry.size[2];
-    return { id, geometry, runs: runsOf(decodeMask(new Uint8Array(row.mask), n)) };
+    return { id, geometry, runs: maskRuns(decodeMask(new Uint8Array(row.mask), n)) };
   }
 
   delete(id: number): { deleted: number } {
