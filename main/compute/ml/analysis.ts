@@ -12,7 +12,8 @@
 import { StatsInputError } from '../stats/common.js';
 import { makeFolds, makeSplit, ROLE_CODE } from './split.js';
 import type { Split } from './split.js';
-import { fitPipeline, predictPipeline, builtinFitter } from './pipeline.js';
+import { fitPipeline, predictPipeline } from './pipeline.js';
+import { registryFitter } from './models/index.js';
 import type { ClassifierFitter, SavedPipeline } from './pipeline.js';
 import type { RowContext } from './steps.js';
 import { radScoreFormula, radScoreNomogram } from './radscore.js';
@@ -143,7 +144,7 @@ export function balanceTable(spec: AnalysisSpec, ds: AnalysisDataset, role: Arra
 }
 
 export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOptions = {}): AnalysisResult {
-  const fitter = opts.fitter ?? builtinFitter;
+  const fitter = opts.fitter ?? registryFitter;
   const n = ds.y.length;
   if (n === 0) throw new StatsInputError('the analysis has no rows with an outcome');
   const warnings: string[] = [];

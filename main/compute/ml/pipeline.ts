@@ -10,8 +10,9 @@ import type { FittedStep, RowContext, StepContext, StepSpec } from './steps.js';
 import type { ClassifierSpec, DataMatrix, FittedClassifier, SavedClassifier } from './types.js';
 import { takeColumns } from './types.js';
 import { fitLogistic, restoreLogistic } from './logisticModel.js';
+import { registryFitter, registryRestorer } from './models/index.js';
 
-/** Fits a classifier: the model registry (./models) or the built-in logistic regression. */
+/** Fits a classifier: the model registry (./models, the default) or the built-in logistic regression. */
 export type ClassifierFitter = (
   spec: ClassifierSpec,
   X: DataMatrix,
@@ -53,7 +54,7 @@ export function fitPipeline(
   y: Float64Array,
   names: readonly string[],
   ctx: StepContext,
-  fitter: ClassifierFitter = builtinFitter,
+  fitter: ClassifierFitter = registryFitter,
 ): FittedPipeline {
   let events = 0;
   for (let i = 0; i < y.length; i++) events += y[i] as number;
@@ -131,7 +132,7 @@ export function predictPipeline(
   return p.model.predictProba(cur);
 }
 
-export function restorePipeline(saved: SavedPipeline, restorer: ClassifierRestorer = builtinRestorer): FittedPipeline {
+export function restorePipeline(saved: SavedPipeline, restorer: ClassifierRestorer = registryRestorer): FittedPipeline {
   if (saved.format !== 'radstudy-pipeline' || saved.version !== 1) {
     throw new StatsInputError('not a RadStudy pipeline (format radstudy-pipeline, version 1)');
   }

@@ -5,6 +5,7 @@
  * (docs/analysis-spec.schema.json is generated from it by `radstudy analyze --schema`).
  */
 import { z } from 'zod';
+import { AVAILABLE_MODELS } from './models/index.js';
 
 const Seed = z
   .number()
@@ -176,6 +177,13 @@ export const AnalysisSpecSchema = z
   .superRefine((spec, ctx) => {
     const names = new Set<string>();
     spec.models.forEach((m, i) => {
+      if (!AVAILABLE_MODELS.includes(m.kind)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', i, 'kind'],
+          message: `model '${m.kind}' is not available in this build (available: ${AVAILABLE_MODELS.join(', ')})`,
+        });
+      }
       if (names.has(m.name))
         ctx.addIssue({ code: 'custom', path: ['models', i, 'name'], message: `model name '${m.name}' is used twice` });
       names.add(m.name);

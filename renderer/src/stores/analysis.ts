@@ -43,7 +43,11 @@ export interface SpecChoices {
   seed: number;
 }
 
-export const MODEL_LABELS: Record<string, string> = { logistic: 'Logistic regression' };
+export const MODEL_LABELS: Record<string, string> = {
+  logistic: 'Logistic regression',
+  knn: 'k-nearest neighbours',
+  naive_bayes: 'Gaussian naive Bayes',
+};
 
 export function buildSpec(c: SpecChoices): Record<string, unknown> {
   const steps: Record<string, unknown>[] = [];

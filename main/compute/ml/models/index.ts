@@ -1,0 +1,45 @@
+/**
+ * The model registry: fits and restores every classifier kind available in this build. Kinds
+ * not yet implemented are refused with a message naming the ones that are.
+ */
+import { StatsInputError } from '../../stats/common.js';
+import type { ClassifierFitter, ClassifierRestorer } from '../pipeline.js';
+import { fitLogistic, restoreLogistic } from '../logisticModel.js';
+import { fitKnn, restoreKnn } from './knn.js';
+import { fitNaiveBayes, restoreNaiveBayes } from './naiveBayes.js';
+import type { ClassifierKind } from '../types.js';
+
+export const AVAILABLE_MODELS: readonly ClassifierKind[] = ['logistic', 'knn', 'naive_bayes'];
+
+function unavailable(kind: string): never {
+  throw new StatsInputError(`model '${kind}' is not available in this build (available: ${AVAILABLE_MODELS.join(', ')})`);
+}
+
+export const registryFitter: ClassifierFitter = (spec, X, y, _seed, names) => {
+  switch (spec.kind) {
+    case 'logistic':
+      if (spec.params && Object.keys(spec.params).length > 0) {
+        throw new StatsInputError(`model 'logistic' takes no parameters (got ${Object.keys(spec.params).join(', ')})`);
+      }
+      return fitLogistic(X, y, names);
+    case 'knn':
+      return fitKnn(X, y, spec.params);
+    case 'naive_bayes':
+      return fitNaiveBayes(X, y, spec.params);
+    default:
+      return unavailable(spec.kind);
+  }
+};
+
+export const registryRestorer: ClassifierRestorer = (saved) => {
+  switch (saved.kind) {
+    case 'logistic':
+      return restoreLogistic(saved);
+    case 'knn':
+      return restoreKnn(saved);
+    case 'naive_bayes':
+      return restoreNaiveBayes(saved);
+    default:
+      return unavailable(saved.kind);
+  }
+};
