@@ -389,152 +389,161 @@ export async function createDemoStudy(services: DemoServices, options: DemoStudy
 
   progress({ phase: 'clinical', done: 0, total: 1, message: 'Importing the clinical table' });
   await services.study.create(studyPath, 'RadStudy demo (synthetic breast MRI, two centers)');
-  const { batchId, preview } = await services.cohort.commit(folder.clinicalCsv, clinicalMapping(), 'demo');
-  if (!preview.ok) {
-    throw new AppError(
-      'INTERNAL',
-      `the demo clinical table did not import cleanly (${preview.problemCount} problems)`,
-      preview.problems,
-    );
-  }
-  progress({ phase: 'clinical', done: 1, total: 1, message: 'Imported the clinical table' });
-  lap('clinical');
-
-  progress({ phase: 'images', done: 0, total: 1, message: 'Importing the DICOM series' });
-  const [imageJob] = await runJobs(
-    services,
-    [{ method: 'images.import', input: { folder: folder.dicomFolder }, what: 'DICOM import' }],
-    (job) =>
-      job.status === 'running' &&
-      progress({ phase: 'images', done: job.progress ?? 0, total: 1, message: job.message ?? 'Importing the DICOM series' }),
-  );
-  const imported = imageJob!.result as ImagesImportResult;
-  if (imported.failed.length > 0 || imported.skipped.length > 0)
-    throw new AppError(
-      'INTERNAL',
-      `the demo DICOM did not import cleanly: ${imported.failed.length} series failed, ${imported.skipped.length} files skipped${imported.failed[0] ? ` (${imported.failed[0].message})` : ''}`,
-    );
-  const allSeries = await call<Series[]>(services, 'images.series.list', {});
-  const byPatient = new Map<string, Series[]>();
-  for (const s of allSeries) {
-    if (s.patientCode === null)
+  const db = services.study.requireHandle().db;
+  // Thousands of small jobs each commit a few rows. The demo study is new and can be made again,
+  // so its commits need not wait for the disk (WAL stays consistent; a power cut loses only the
+  // demo); the study's own setting (FULL) is back when creation ends.
+  db.pragma('synchronous = NORMAL');
+  try {
+    const { batchId, preview } = await services.cohort.commit(folder.clinicalCsv, clinicalMapping(), 'demo');
+    if (!preview.ok) {
       throw new AppError(
         'INTERNAL',
-        `demo series ${s.description ?? s.key} (DICOM PatientID ${s.dicomPatientId ?? 'none'}) was not linked to a cohort patient`,
+        `the demo clinical table did not import cleanly (${preview.problemCount} problems)`,
+        preview.problems,
       );
-    byPatient.set(s.patientCode, [...(byPatient.get(s.patientCode) ?? []), s]);
-  }
-  for (const p of folder.patientFiles) {
-    const got = (byPatient.get(p.code) ?? []).map(kindLabel).sort();
-    const want = expectedKinds(p);
-    if (got.length !== p.volumes || got.join(', ') !== want.join(', '))
-      throw new AppError(
-        'INTERNAL',
-        `the demo series of ${p.code} were recognised as [${got.join(', ')}], expected [${want.join(', ')}]`,
-      );
-  }
-  progress({ phase: 'images', done: 1, total: 1, message: `Imported ${allSeries.length} series` });
-  lap('images');
-
-  const lesions = await call<LesionRef[]>(services, 'segmentation.lesions', {});
-  const lesionId = new Map(lesions.map((l) => [`${l.patientCode}\u0000${l.lesionCode}`, l.id]));
-  const calls: { method: string; input: SegmentationImportParams; what: string; voxels: number; native: boolean }[] = [];
-  const skipped: DemoSkippedSegmentation[] = [];
-  for (const p of folder.patientFiles) {
-    const series = byPatient.get(p.code)!;
-    // Series on another grid than the masks' (DWI, ADC) get the mask resampled by nearest
-    // neighbour. A small lesion can vanish on the coarser grid, which the import refuses; such a
-    // mask is tried here first, with the import's own code, and left out with the reason.
-    const grids = new Map<string, Series[]>();
-    for (const s of series) {
-      if (sameGrid(p.maskGeometry, s.geometry)) continue;
-      const key = JSON.stringify(s.geometry);
-      grids.set(key, [...(grids.get(key) ?? []), s]);
     }
-    for (const l of p.lesions) {
-      const id = lesionId.get(`${p.code}\u0000${l.code}`);
-      if (id === undefined)
-        throw new AppError('INTERNAL', `demo lesion ${p.code} ${l.code} has masks but is not in the imported cohort`);
-      for (const kind of MASK_KINDS) {
-        const { file, voxels } = l.masks[kind];
-        const onGrid = new Map<number, number>();
-        if (grids.size > 0) {
-          const bytes = new Uint8Array(readFileSync(file));
-          for (const group of grids.values()) {
-            const first = group[0]!;
-            const grid = { ...first.geometry, direction: first.geometry.direction as Geometry['direction'] };
-            try {
-              const m = await lesionMask({ bytes, source: file, grid, gridName: first.description ?? first.key, select: {} });
-              for (const s of group) onGrid.set(s.id, nonZero(m.mask));
-            } catch (e) {
-              if (!(e instanceof ImageFormatError)) throw e;
-              skipped.push({
-                patientCode: p.code,
-                lesionCode: l.code,
-                reader: DEMO_READERS[kind],
-                series: group.map(kindLabel),
-                reason: e.problem,
-              });
+    progress({ phase: 'clinical', done: 1, total: 1, message: 'Imported the clinical table' });
+    lap('clinical');
+
+    progress({ phase: 'images', done: 0, total: 1, message: 'Importing the DICOM series' });
+    const [imageJob] = await runJobs(
+      services,
+      [{ method: 'images.import', input: { folder: folder.dicomFolder }, what: 'DICOM import' }],
+      (job) =>
+        job.status === 'running' &&
+        progress({ phase: 'images', done: job.progress ?? 0, total: 1, message: job.message ?? 'Importing the DICOM series' }),
+    );
+    const imported = imageJob!.result as ImagesImportResult;
+    if (imported.failed.length > 0 || imported.skipped.length > 0)
+      throw new AppError(
+        'INTERNAL',
+        `the demo DICOM did not import cleanly: ${imported.failed.length} series failed, ${imported.skipped.length} files skipped${imported.failed[0] ? ` (${imported.failed[0].message})` : ''}`,
+      );
+    const allSeries = await call<Series[]>(services, 'images.series.list', {});
+    const byPatient = new Map<string, Series[]>();
+    for (const s of allSeries) {
+      if (s.patientCode === null)
+        throw new AppError(
+          'INTERNAL',
+          `demo series ${s.description ?? s.key} (DICOM PatientID ${s.dicomPatientId ?? 'none'}) was not linked to a cohort patient`,
+        );
+      byPatient.set(s.patientCode, [...(byPatient.get(s.patientCode) ?? []), s]);
+    }
+    for (const p of folder.patientFiles) {
+      const got = (byPatient.get(p.code) ?? []).map(kindLabel).sort();
+      const want = expectedKinds(p);
+      if (got.length !== p.volumes || got.join(', ') !== want.join(', '))
+        throw new AppError(
+          'INTERNAL',
+          `the demo series of ${p.code} were recognised as [${got.join(', ')}], expected [${want.join(', ')}]`,
+        );
+    }
+    progress({ phase: 'images', done: 1, total: 1, message: `Imported ${allSeries.length} series` });
+    lap('images');
+
+    const lesions = await call<LesionRef[]>(services, 'segmentation.lesions', {});
+    const lesionId = new Map(lesions.map((l) => [`${l.patientCode}\u0000${l.lesionCode}`, l.id]));
+    const calls: { method: string; input: SegmentationImportParams; what: string; voxels: number; native: boolean }[] = [];
+    const skipped: DemoSkippedSegmentation[] = [];
+    for (const p of folder.patientFiles) {
+      const series = byPatient.get(p.code)!;
+      // Series on another grid than the masks' (DWI, ADC) get the mask resampled by nearest
+      // neighbour. A small lesion can vanish on the coarser grid, which the import refuses; such a
+      // mask is tried here first, with the import's own code, and left out with the reason.
+      const grids = new Map<string, Series[]>();
+      for (const s of series) {
+        if (sameGrid(p.maskGeometry, s.geometry)) continue;
+        const key = JSON.stringify(s.geometry);
+        grids.set(key, [...(grids.get(key) ?? []), s]);
+      }
+      for (const l of p.lesions) {
+        const id = lesionId.get(`${p.code}\u0000${l.code}`);
+        if (id === undefined)
+          throw new AppError('INTERNAL', `demo lesion ${p.code} ${l.code} has masks but is not in the imported cohort`);
+        for (const kind of MASK_KINDS) {
+          const { file, voxels } = l.masks[kind];
+          const onGrid = new Map<number, number>();
+          if (grids.size > 0) {
+            const bytes = new Uint8Array(readFileSync(file));
+            for (const group of grids.values()) {
+              const first = group[0]!;
+              const grid = { ...first.geometry, direction: first.geometry.direction as Geometry['direction'] };
+              try {
+                const m = await lesionMask({ bytes, source: file, grid, gridName: first.description ?? first.key, select: {} });
+                for (const s of group) onGrid.set(s.id, nonZero(m.mask));
+              } catch (e) {
+                if (!(e instanceof ImageFormatError)) throw e;
+                skipped.push({
+                  patientCode: p.code,
+                  lesionCode: l.code,
+                  reader: DEMO_READERS[kind],
+                  series: group.map(kindLabel),
+                  reason: e.problem,
+                });
+              }
             }
           }
-        }
-        for (const s of series) {
-          const native = sameGrid(p.maskGeometry, s.geometry);
-          const expected = native ? voxels : onGrid.get(s.id);
-          if (expected === undefined) continue;
-          calls.push({
-            method: 'segmentation.import',
-            input: { file, seriesId: s.id, lesionId: id, reader: DEMO_READERS[kind] },
-            what: `${kind} mask of ${p.code} ${l.code} on ${kindLabel(s)}`,
-            voxels: expected,
-            native,
-          });
+          for (const s of series) {
+            const native = sameGrid(p.maskGeometry, s.geometry);
+            const expected = native ? voxels : onGrid.get(s.id);
+            if (expected === undefined) continue;
+            calls.push({
+              method: 'segmentation.import',
+              input: { file, seriesId: s.id, lesionId: id, reader: DEMO_READERS[kind] },
+              what: `${kind} mask of ${p.code} ${l.code} on ${kindLabel(s)}`,
+              voxels: expected,
+              native,
+            });
+          }
         }
       }
     }
-  }
-  if (!calls.some((c) => c.native)) throw new AppError('INTERNAL', 'no demo series is on the grid the masks were written on');
-  let masksDone = 0;
-  progress({ phase: 'masks', done: 0, total: calls.length, message: `Importing ${calls.length} lesion masks` });
-  const segJobs = await runJobs(services, calls, (job) => {
-    if (job.status !== 'succeeded') return;
-    masksDone++;
-    if (masksDone % 25 === 0 || masksDone === calls.length)
-      progress({
-        phase: 'masks',
-        done: masksDone,
-        total: calls.length,
-        message: `Imported ${masksDone} of ${calls.length} lesion masks`,
-      });
-  });
-  let resampled = 0;
-  segJobs.forEach((job, k) => {
-    const r = job.result as SegmentationImportResult;
-    const c = calls[k]!;
-    if (r.resampled) resampled++;
-    if (r.resampled === c.native)
-      throw new AppError(
-        'INTERNAL',
-        `the demo's ${c.what} was ${r.resampled ? '' : 'not '}resampled, but the series is ${c.native ? 'on' : 'off'} the masks' grid`,
-      );
-    if (r.voxelCount !== c.voxels)
-      throw new AppError(
-        'INTERNAL',
-        `the demo's ${c.what} was stored with ${r.voxelCount} voxels; ${c.native ? 'the mask file has' : 'resampled, it has'} ${c.voxels}`,
-      );
-  });
-  lap('masks');
+    if (!calls.some((c) => c.native)) throw new AppError('INTERNAL', 'no demo series is on the grid the masks were written on');
+    let masksDone = 0;
+    progress({ phase: 'masks', done: 0, total: calls.length, message: `Importing ${calls.length} lesion masks` });
+    const segJobs = await runJobs(services, calls, (job) => {
+      if (job.status !== 'succeeded') return;
+      masksDone++;
+      if (masksDone % 25 === 0 || masksDone === calls.length)
+        progress({
+          phase: 'masks',
+          done: masksDone,
+          total: calls.length,
+          message: `Imported ${masksDone} of ${calls.length} lesion masks`,
+        });
+    });
+    let resampled = 0;
+    segJobs.forEach((job, k) => {
+      const r = job.result as SegmentationImportResult;
+      const c = calls[k]!;
+      if (r.resampled) resampled++;
+      if (r.resampled === c.native)
+        throw new AppError(
+          'INTERNAL',
+          `the demo's ${c.what} was ${r.resampled ? '' : 'not '}resampled, but the series is ${c.native ? 'on' : 'off'} the masks' grid`,
+        );
+      if (r.voxelCount !== c.voxels)
+        throw new AppError(
+          'INTERNAL',
+          `the demo's ${c.what} was stored with ${r.voxelCount} voxels; ${c.native ? 'the mask file has' : 'resampled, it has'} ${c.voxels}`,
+        );
+    });
+    lap('masks');
 
-  return {
-    ...folder,
-    studyPath,
-    importBatchId: batchId,
-    series: allSeries.length,
-    segmentations: segJobs.length,
-    resampledSegmentations: resampled,
-    skippedSegmentations: skipped,
-    seconds,
-  };
+    return {
+      ...folder,
+      studyPath,
+      importBatchId: batchId,
+      series: allSeries.length,
+      segmentations: segJobs.length,
+      resampledSegmentations: resampled,
+      skippedSegmentations: skipped,
+      seconds,
+    };
+  } finally {
+    if (db.open) db.pragma('synchronous = FULL');
+  }
 }
 
 async function call<T>(services: DemoServices, method: string, input: unknown): Promise<T> {

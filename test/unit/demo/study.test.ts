@@ -80,6 +80,10 @@ afterAll(async () => {
 });
 
 describe('demo study', () => {
+  it('leaves the study open with its own durability setting (synchronous FULL)', () => {
+    expect(services.study.requireHandle().db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
   it('reports its phases in order: files, clinical, images, masks', () => {
     const phases = progress.map((p) => p.phase).filter((p, i, a) => a[i - 1] !== p);
     expect(phases).toEqual(['files', 'clinical', 'images', 'masks']);
