@@ -22,7 +22,7 @@ afterEach(() => {
 });
 
 describe('radstudy demo', () => {
-  it('creates the study with the clinical table imported and the data folder beside it', async () => {
+  it('creates the study with the clinical table, series and masks imported and the data folder beside it', async () => {
     const out: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
@@ -32,6 +32,8 @@ describe('radstudy demo', () => {
     await program.parseAsync(['demo', '--out', file, '--patients', '2', '--seed', '9'], { from: 'user' });
     expect(process.exitCode ?? 0).toBe(0);
     expect(out.join('')).toMatch(/Patients\s+2 /);
+    expect(out.join('')).toMatch(/Series\s+22 /);
+    expect(out.join('')).toMatch(/Masks\s+\d+ segmentations \(readers REF, R1, R2/);
     expect(existsSync(path.join(demoFolderFor(file), 'clinical.csv'))).toBe(true);
     const s = createServices({ mode: 'test', configDir: t.dir });
     try {
