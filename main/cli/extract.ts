@@ -70,6 +70,12 @@ function loadParameters(
         'enable `imageType: {Original: {}}` and remove the filtered image types',
     );
   }
+  if (params.preprocessing && (params.preprocessing.n4 || params.preprocessing.intensityNormalization)) {
+    throw new UsageError(
+      `${file}: preprocessing: extract does not apply RadStudy's preprocessing section (N4, intensityNormalization) yet; ` +
+        'remove it, or preprocess the images first',
+    );
+  }
   let settings = resolveSettings(
     params.imageTypes.Original as Record<string, unknown>,
     `${file}: imageType.Original`,

@@ -2,6 +2,7 @@
 // prints measurements and ratios, and writes them with machine info to test/bench/results/.
 import { cohortBenchmarks } from './cohort.bench.js';
 import { demoBenchmarks } from './demo.bench.js';
+import { filterBenchmarks } from './filters.bench.js';
 import { radiomicsBenchmarks } from './radiomics.bench.js';
 import { foundationBenchmarks } from './foundation.bench.js';
 import { statsBenchmarks } from './stats.bench.js';
@@ -12,6 +13,7 @@ const all: Benchmark[] = [
   ...cohortBenchmarks,
   ...radiomicsBenchmarks,
   ...statsBenchmarks,
+  ...filterBenchmarks,
   ...demoBenchmarks,
 ];
 await runAll(all, process.argv[2]);

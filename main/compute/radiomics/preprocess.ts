@@ -124,7 +124,10 @@ export function imageMeanStd(data: ArrayLike<number>, components = 1): { mean: n
  * The whole image normalised (PyRadiomics `normalizeImage`), as float64 — needed when the image
  * is resampled afterwards, since PyRadiomics normalises before resampling.
  */
-export function normalizedVolume(image: Volume, settings: RadiomicsSettings): Volume<Float64Array> {
+export function normalizedVolume(
+  image: Volume,
+  settings: Pick<RadiomicsSettings, 'normalizeScale' | 'removeOutliers'>,
+): Volume<Float64Array> {
   const comps = image.components ?? 1;
   const { mean, std } = imageMeanStd(image.data, comps);
   if (!(std > 0)) throw new RadiomicsInputError('image', 'cannot normalize: the image is constant (standard deviation 0)');

@@ -9,6 +9,7 @@
  * the key, never silently ignored.
  */
 import { parse as parseYaml } from 'yaml';
+import { parsePreprocessing, type PreprocessingSettings } from '../filters/preprocessing.js';
 import { RadiomicsInputError } from './errors.js';
 import { FEATURE_CLASSES, FEATURE_NAMES } from './featureNames.js';
 import type { FeatureClassName } from './featureNames.js';
@@ -268,6 +269,8 @@ export interface ParameterFile {
   imageTypes: Partial<Record<ImageType, Partial<RadiomicsSettings>>>;
   featureClasses: EnabledFeatures;
   voxelSettings: Record<string, unknown>;
+  /** RadStudy's `preprocessing` section (N4, intensity normalisation); absent when the file has none. */
+  preprocessing?: PreprocessingSettings;
 }
 
 const VOXEL_SETTINGS: Record<string, Check> = {
@@ -292,8 +295,11 @@ export function parseParameterFile(text: string, source = 'parameter file'): Par
   if (typeof doc !== 'object' || Array.isArray(doc)) fail(source, 'expected a mapping at the top level');
   const top = doc as Record<string, unknown>;
   for (const key of Object.keys(top)) {
-    if (!['setting', 'imageType', 'featureClass', 'voxelSetting'].includes(key)) {
-      fail(`${source}: ${key}`, `unknown section "${key}" (expected setting, imageType, featureClass, voxelSetting)`);
+    if (!['setting', 'imageType', 'featureClass', 'voxelSetting', 'preprocessing'].includes(key)) {
+      fail(
+        `${source}: ${key}`,
+        `unknown section "${key}" (expected setting, imageType, featureClass, voxelSetting, preprocessing)`,
+      );
     }
   }
   const settings = resolveSettings(asMapping(top.setting, `${source}: setting`), `${source}: setting`);
@@ -341,6 +347,15 @@ export function parseParameterFile(text: string, source = 'parameter file'): Par
     const check = VOXEL_SETTINGS[key];
     if (!check) fail(`${source}: voxelSetting.${key}`, `unknown voxel setting "${key}"`);
     else voxelSettings[key] = check(v, `${source}: voxelSetting.${key}`);
+  }
+  if (top.preprocessing !== undefined) {
+    return {
+      settings,
+      imageTypes,
+      featureClasses,
+      voxelSettings,
+      preprocessing: parsePreprocessing(top.preprocessing, `${source}: preprocessing`),
+    };
   }
   return { settings, imageTypes, featureClasses, voxelSettings };
 }
