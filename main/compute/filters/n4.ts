@@ -25,6 +25,7 @@
  * scale it came out of the fit; corrected = input / bias everywhere (also outside the mask).
  */
 import type { Volume } from '../imaging/volume.js';
+import { like } from './simple.js';
 
 export interface N4Options {
   /** 1 = in mask; same length as the image. Default: Otsu threshold of the positive voxels. */
@@ -393,16 +394,6 @@ function addLattice(
       for (let p = 0; p < plane; p++) out[dst + p]! += wc * t2[src + p]!;
     }
   }
-}
-
-function like(image: Volume, data: Float32Array): Volume<Float32Array> {
-  return {
-    size: [...image.size],
-    spacingMm: [...image.spacingMm],
-    originMm: [...image.originMm],
-    direction: [...image.direction],
-    data,
-  };
 }
 
 export function n4BiasFieldCorrection(image: Volume, options: N4Options = {}): N4Result {

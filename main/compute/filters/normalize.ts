@@ -15,19 +15,10 @@
 import type { Volume } from '../imaging/volume.js';
 import { imageMeanStd, normalizedVolume } from '../radiomics/preprocess.js';
 import type { RadiomicsSettings } from '../radiomics/settings.js';
+import { like } from './simple.js';
 
 function scalar(image: Volume): void {
   if ((image.components ?? 1) !== 1) throw new Error('intensity normalisation needs a scalar image');
-}
-
-function like(image: Volume, data: Float64Array): Volume<Float64Array> {
-  return {
-    size: [...image.size],
-    spacingMm: [...image.spacingMm],
-    originMm: [...image.originMm],
-    direction: [...image.direction],
-    data,
-  };
 }
 
 /** The values the statistics use: every voxel, or those with mask ≠ 0. */

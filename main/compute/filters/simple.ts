@@ -18,7 +18,8 @@
  */
 import type { Volume } from '../imaging/volume.js';
 
-function like<T extends Float32Array | Float64Array>(image: Volume, data: T): Volume<T> {
+/** A volume on `image`'s grid holding `data`. */
+export function like<T extends Float32Array | Float64Array>(image: Volume, data: T): Volume<T> {
   return {
     size: [...image.size],
     spacingMm: [...image.spacingMm],
