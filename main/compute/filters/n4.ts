@@ -25,6 +25,7 @@
  * scale it came out of the fit; corrected = input / bias everywhere (also outside the mask).
  */
 import type { Volume } from '../imaging/volume.js';
+import { fft1d, ifft1d } from '../radiomics/fft.js';
 import { like } from './simple.js';
 
 export interface N4Options {
@@ -114,53 +115,6 @@ export function otsuMask(data: ArrayLike<number>): Uint8Array {
   return out;
 }
 
-/** In-place radix-2 complex FFT (inverse: conjugate trick, scaled by 1/n). */
-function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      let t = re[i]!;
-      re[i] = re[j]!;
-      re[j] = t;
-      t = im[i]!;
-      im[i] = im[j]!;
-      im[j] = t;
-    }
-  }
-  const sign = inverse ? 1 : -1;
-  for (let len = 2; len <= n; len <<= 1) {
-    const ang = (sign * 2 * Math.PI) / len;
-    const wr = Math.cos(ang);
-    const wi = Math.sin(ang);
-    for (let i = 0; i < n; i += len) {
-      let cr = 1;
-      let ci = 0;
-      for (let k = 0; k < len / 2; k++) {
-        const a = i + k;
-        const b = a + len / 2;
-        const xr = re[b]! * cr - im[b]! * ci;
-        const xi = re[b]! * ci + im[b]! * cr;
-        re[b] = re[a]! - xr;
-        im[b] = im[a]! - xi;
-        re[a] = re[a]! + xr;
-        im[a] = im[a]! + xi;
-        const ncr = cr * wr - ci * wi;
-        ci = cr * wi + ci * wr;
-        cr = ncr;
-      }
-    }
-  }
-  if (inverse) {
-    for (let i = 0; i < n; i++) {
-      re[i] = re[i]! / n;
-      im[i] = im[i]! / n;
-    }
-  }
-}
-
 /**
  * Histogram sharpening: returns E[u | û] for every value of `values` (in-mask entries only; others
  * are left 0). Histogram with linear splatting onto `bins` bins between min and max.
@@ -214,8 +168,8 @@ export function sharpenValues(
   let gsum = 0;
   for (let i = 0; i < n; i++) gsum += gr[i]!;
   for (let i = 0; i < n; i++) gr[i] = gr[i]! / gsum;
-  fft(vr, vi, false);
-  fft(gr, gi, false);
+  fft1d(vr, vi);
+  fft1d(gr, gi);
   // Wiener deconvolution: U = V · conj(G) / (|G|² + Z).
   const ur = new Float64Array(n);
   const ui = new Float64Array(n);
@@ -226,7 +180,7 @@ export function sharpenValues(
     ur[i] = (vr[i]! * a + vi[i]! * b) / den;
     ui[i] = (vi[i]! * a - vr[i]! * b) / den;
   }
-  fft(ur, ui, true);
+  ifft1d(ur, ui);
   // E[u | û] = (G ⊛ (u·U)) / (G ⊛ U), U clamped to ≥ 0.
   const nr = new Float64Array(n);
   const ni = new Float64Array(n);
@@ -237,8 +191,8 @@ export function sharpenValues(
     dr[i] = u;
     nr[i] = u * (lo + (i - offset) * slope);
   }
-  fft(nr, ni, false);
-  fft(dr, di, false);
+  fft1d(nr, ni);
+  fft1d(dr, di);
   for (let i = 0; i < n; i++) {
     const a = gr[i]!;
     const b = gi[i]!;
@@ -251,8 +205,8 @@ export function sharpenValues(
     dr[i] = x * a - y * b;
     di[i] = x * b + y * a;
   }
-  fft(nr, ni, true);
-  fft(dr, di, true);
+  ifft1d(nr, ni);
+  ifft1d(dr, di);
   const e = new Float64Array(bins);
   for (let b = 0; b < bins; b++) {
     const den = dr[offset + b]!;

@@ -81,6 +81,17 @@ export function fft1d(re: Float64Array, im: Float64Array): void {
   }
 }
 
+/** Inverse DFT x[j] = (1/n) Σ X[k] e^{+2πijk/n} of (re, im) in place, by conjugating the forward one. */
+export function ifft1d(re: Float64Array, im: Float64Array): void {
+  const n = re.length;
+  for (let i = 0; i < n; i++) im[i] = -im[i]!;
+  fft1d(re, im);
+  for (let i = 0; i < n; i++) {
+    re[i] = re[i]! / n;
+    im[i] = -im[i]! / n;
+  }
+}
+
 /**
  * Forward 3D DFT in place of an x-fastest grid of size (nx, ny, nz), each a power of two:
  * 1D transforms along x, then y, then z.

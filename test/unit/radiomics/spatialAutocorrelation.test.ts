@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../main/compute/stats/random.js';
 import { spatialAutocorrelation } from '../../../main/compute/radiomics/ibsi/spatialAutocorrelation.js';
-import { fft1d } from '../../../main/compute/radiomics/fft.js';
+import { fft1d, ifft1d } from '../../../main/compute/radiomics/fft.js';
 
 function randomRoi(seed: number, size: [number, number, number], fill: number) {
   const rng = new Rng(seed);
@@ -72,6 +72,12 @@ describe('spatial autocorrelation (Moran I, Geary C)', () => {
       }
       expect(Math.abs(re[k]! - sr)).toBeLessThan(1e-12);
       expect(Math.abs(im[k]! - si)).toBeLessThan(1e-12);
+    }
+    // The inverse transform gives the input back (reference: the input itself; tolerance 1e-14).
+    ifft1d(re, im);
+    for (let j = 0; j < n; j++) {
+      expect(Math.abs(re[j]! - r0[j]!)).toBeLessThan(1e-14);
+      expect(Math.abs(im[j]! - i0[j]!)).toBeLessThan(1e-14);
     }
   });
 });
