@@ -175,7 +175,10 @@ export async function scanDicomFolder(folder: string, opts: ScanOptions): Promis
         skipped.push({ path: rel, reason: e.problem });
         return;
       }
-      if (!brokenSeries.has(owner.uid))
+      // Files are read concurrently: name the series' first broken file by path, so the
+      // message does not depend on which read finished first.
+      const known = brokenSeries.get(owner.uid);
+      if (!known || rel < known.file)
         brokenSeries.set(owner.uid, { description: owner.description, file: rel, message: e.message });
       return;
     }
