@@ -4,11 +4,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { appVersion } from '../../db/paths.js';
 import { defaultPoolSize, WorkerPool } from '../compute/host/pool.js';
-import type { BatchCase, CaseRunner, ExtractCaseResult } from '../compute/radiomics/batch.js';
+import type { BatchCase, CaseExtras, CaseRunner, ExtractCaseResult } from '../compute/radiomics/batch.js';
 import { batchTable, extractCase, planCases, runBatch } from '../compute/radiomics/batch.js';
 import { formatCsv, parseCaseList } from '../compute/radiomics/batchCsv.js';
 import type { ParameterFile, RadiomicsSettings } from '../compute/radiomics/index.js';
-import { parseParameterFile, RadiomicsInputError, resolveSettings } from '../compute/radiomics/index.js';
+import { parseParameterFile, RadiomicsInputError } from '../compute/radiomics/index.js';
 
 /** Where `radstudy extract` writes and how it reports its exit code (tests pass their own). */
 export interface ExtractIo {
@@ -63,27 +63,13 @@ function loadParameters(
     }
   }
   const params = parseParameterFile(text, file ?? 'default parameters');
-  const others = Object.keys(params.imageTypes).filter((t) => t !== 'Original');
-  if (others.length || !params.imageTypes.Original) {
-    throw new UsageError(
-      `${file}: imageType ${others.join(', ') || '(none)'}: extract computes the Original image type only so far; ` +
-        'enable `imageType: {Original: {}}` and remove the filtered image types',
-    );
-  }
-  if (params.preprocessing && (params.preprocessing.n4 || params.preprocessing.intensityNormalization)) {
-    throw new UsageError(
-      `${file}: preprocessing: extract does not apply RadStudy's preprocessing section (N4, intensityNormalization) yet; ` +
-        'remove it, or preprocess the images first',
-    );
-  }
-  let settings = resolveSettings(
-    params.imageTypes.Original as Record<string, unknown>,
-    `${file}: imageType.Original`,
-    params.settings,
-  );
+  // Global settings; each image type (Original too) adds its own keys in extractImageTypes.
+  let settings = params.settings;
   if (label !== undefined) settings = { ...settings, label };
   return { params, settings };
 }
+
+const extrasOf = (params: ParameterFile): CaseExtras => ({ imageTypes: params.imageTypes, preprocessing: params.preprocessing });
 
 /** Output cells → JSON objects; feature columns become numbers (NaN/∞ → null, as JSON has none). */
 function tableAsJson(table: string[][], results: readonly ExtractCaseResult[]): Record<string, string | number | null>[] {
@@ -168,7 +154,7 @@ export async function runExtract(opts: ExtractOptions, io: ExtractIo): Promise<n
     if (!opts.batch) {
       // One case: this thread is as fast as a worker and needs no start-up.
       const run: CaseRunner = (args) => Promise.resolve(extractCase(args));
-      results = await runBatch(cases, params.featureClasses, run, { concurrency: 1 });
+      results = await runBatch(cases, params.featureClasses, run, { concurrency: 1, extras: extrasOf(params) });
     } else {
       const pool = new WorkerPool(Math.min(opts.jobs ?? defaultPoolSize(), Math.max(1, cases.length)));
       try {
@@ -177,6 +163,7 @@ export async function runExtract(opts: ExtractOptions, io: ExtractIo): Promise<n
         results = await runBatch(cases, params.featureClasses, run, {
           // Two cases per worker: one computing, one read and waiting.
           concurrency: pool.size * 2,
+          extras: extrasOf(params),
           onCaseDone(done, total, _c, r) {
             if (!r.ok) failedSoFar++;
             if (io.progress)
@@ -188,7 +175,7 @@ export async function runExtract(opts: ExtractOptions, io: ExtractIo): Promise<n
         await pool.destroy();
       }
     }
-    const table = batchTable(inputColumns, cases, results, io.version);
+    const table = batchTable(inputColumns, cases, results, io.version, params.imageTypes);
     try {
       await writeOutput(io, opts.out, table, results, !opts.batch);
     } catch (err) {
@@ -214,7 +201,7 @@ export function registerExtractCommand(program: Command, io?: ExtractIo): Comman
   return program
     .command('extract')
     .description(
-      'extract PyRadiomics features (Original image) for one image + mask, or a batch of cases listed in a CSV (Image,Mask[,Label] columns)',
+      'extract PyRadiomics features (every image type and feature class of the parameter file) for one image + mask, or a batch of cases listed in a CSV (Image,Mask[,Label] columns)',
     )
     .option('-p, --params <file>', 'PyRadiomics YAML parameter file (default: PyRadiomics defaults)')
     .option('-b, --batch <file>', 'case list CSV with Image and Mask columns (paths may be relative to the CSV)')

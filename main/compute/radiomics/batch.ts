@@ -23,8 +23,10 @@ import type { CsvTable } from './batchCsv.js';
 import { pyRepr, pyTuple } from './batchCsv.js';
 import { imageDiagnostics, maskDiagnostics } from './caseDiagnostics.js';
 import { RadiomicsInputError } from './errors.js';
+import { applyPreprocessing, preprocessingDiagnostics, type PreprocessingSettings } from '../filters/preprocessing.js';
 import { extractFeatures } from './extract.js';
-import type { EnabledFeatures, RadiomicsSettings } from './settings.js';
+import { extractImageTypes } from './imageTypes.js';
+import type { EnabledFeatures, ParameterFile, RadiomicsSettings } from './settings.js';
 import { SETTING_NAMES } from './settings.js';
 
 /** An image given as decoded voxels, or as the bytes of an NRRD/NIfTI file to decode. */
@@ -35,6 +37,10 @@ export interface ExtractCaseArgs {
   mask: ImageSource;
   settings: RadiomicsSettings;
   enabled: EnabledFeatures;
+  /** Enabled image types with their own settings; absent: Original only. */
+  imageTypes?: ParameterFile['imageTypes'];
+  /** RadStudy's preprocessing section (N4, intensity normalisation), applied to the image first. */
+  preprocessing?: PreprocessingSettings;
 }
 
 export type ExtractCaseResult =
@@ -63,16 +69,26 @@ const volumeOf = (s: ImageSource): Volume => ('volume' in s ? s.volume : decodeI
  */
 export function extractCase(args: ExtractCaseArgs): ExtractCaseResult {
   try {
-    const image = volumeOf(args.image);
+    let image = volumeOf(args.image);
     const mask = volumeOf(args.mask);
     const { settings } = args;
+    const notes: string[] = [];
+    if (args.preprocessing) {
+      const sameGrid = image.size.every((s, a) => s === mask.size[a]);
+      const roi = sameGrid ? Uint8Array.from(mask.data, (v) => (v === settings.label ? 1 : 0)) : undefined;
+      image = applyPreprocessing(image, args.preprocessing, roi, notes);
+    }
     // PyRadiomics' `additionalInfo: false` leaves out the image and mask diagnostics.
     const diagnostics: Record<string, string> = {};
     if (settings.additionalInfo) {
       Object.assign(diagnostics, imageDiagnostics(image));
       Object.assign(diagnostics, maskDiagnostics(mask, settings.label, settings.label_channel).entries);
     }
-    const r = extractFeatures(image, mask, settings, args.enabled);
+    // With image types, `settings` are the global ones and each type (Original too) adds its own.
+    const r = args.imageTypes
+      ? extractImageTypes(image, mask, { settings, imageTypes: args.imageTypes, featureClasses: args.enabled })
+      : extractFeatures(image, mask, settings, args.enabled);
+    if (args.preprocessing) Object.assign(diagnostics, preprocessingDiagnostics(args.preprocessing));
     const d = r.diagnostics;
     const bb = d.boundingBox;
     Object.assign(diagnostics, {
@@ -84,7 +100,7 @@ export function extractCase(args: ExtractCaseArgs): ExtractCaseResult {
       diagnostics_RadStudy_BoundingBox: pyTuple([...bb.lower, ...bb.upper.map((u, i) => u - bb.lower[i]! + 1)], true),
       diagnostics_RadStudy_GrayLevelCount: String(d.grayLevelCount),
       diagnostics_RadStudy_MaxGrayLevel: String(d.maxGrayLevel),
-      diagnostics_RadStudy_Warnings: d.warnings.join(' | '),
+      diagnostics_RadStudy_Warnings: [...notes, ...d.warnings].join(' | '),
     });
     return { ok: true, names: r.features.map((f) => f.name), values: r.features.map((f) => f.value), diagnostics };
   } catch (err) {
@@ -165,7 +181,15 @@ async function readCaseFile(file: string, what: 'image' | 'mask'): Promise<Uint8
 }
 
 /** Runs one planned case; never throws (failures come back as `{ ok: false }` naming the case). */
-export async function runCase(c: BatchCase, enabled: EnabledFeatures, run: CaseRunner): Promise<ExtractCaseResult> {
+/** What every case of a batch shares besides its settings: image types and preprocessing. */
+export type CaseExtras = Pick<ExtractCaseArgs, 'imageTypes' | 'preprocessing'>;
+
+export async function runCase(
+  c: BatchCase,
+  enabled: EnabledFeatures,
+  run: CaseRunner,
+  extras: CaseExtras = {},
+): Promise<ExtractCaseResult> {
   const label = `case ${c.number} (${c.where})`;
   if (c.problem) return { ok: false, error: `${label}: ${c.problem}` };
   let image: Uint8Array;
@@ -179,7 +203,13 @@ export async function runCase(c: BatchCase, enabled: EnabledFeatures, run: CaseR
   try {
     const transfer = image.buffer === mask.buffer ? [image.buffer] : [image.buffer, mask.buffer];
     result = await run(
-      { image: { bytes: image, name: c.imagePath }, mask: { bytes: mask, name: c.maskPath }, settings: c.settings, enabled },
+      {
+        image: { bytes: image, name: c.imagePath },
+        mask: { bytes: mask, name: c.maskPath },
+        settings: c.settings,
+        enabled,
+        ...extras,
+      },
       transfer as ArrayBuffer[],
     );
   } catch (err) {
@@ -197,7 +227,11 @@ export async function runBatch(
   cases: readonly BatchCase[],
   enabled: EnabledFeatures,
   run: CaseRunner,
-  opts: { concurrency: number; onCaseDone?: (done: number, total: number, c: BatchCase, r: ExtractCaseResult) => void },
+  opts: {
+    concurrency: number;
+    extras?: CaseExtras;
+    onCaseDone?: (done: number, total: number, c: BatchCase, r: ExtractCaseResult) => void;
+  },
 ): Promise<ExtractCaseResult[]> {
   const results: ExtractCaseResult[] = new Array<ExtractCaseResult>(cases.length);
   let next = 0;
@@ -205,7 +239,7 @@ export async function runBatch(
   const lane = async (): Promise<void> => {
     while (next < cases.length) {
       const i = next++;
-      results[i] = await runCase(cases[i]!, enabled, run);
+      results[i] = await runCase(cases[i]!, enabled, run, opts.extras);
       done++;
       opts.onCaseDone?.(done, cases.length, cases[i]!, results[i]!);
     }
@@ -215,12 +249,16 @@ export async function runBatch(
 }
 
 /** Entries every row carries, whether its case succeeded or not. */
-export function configurationDiagnostics(settings: RadiomicsSettings, version: string): Record<string, string> {
+export function configurationDiagnostics(
+  settings: RadiomicsSettings,
+  version: string,
+  imageTypes: ParameterFile['imageTypes'] = { Original: {} },
+): Record<string, string> {
   const s = settings as unknown as Record<string, unknown>;
   return {
     diagnostics_Versions_RadStudy: version,
     diagnostics_Configuration_Settings: pyRepr(Object.fromEntries(SETTING_NAMES.map((k) => [k, s[k]]))),
-    diagnostics_Configuration_EnabledImageTypes: "{'Original': {}}",
+    diagnostics_Configuration_EnabledImageTypes: pyRepr(imageTypes),
   };
 }
 
@@ -234,13 +272,14 @@ export function batchTable(
   cases: readonly { input: Record<string, string>; settings: RadiomicsSettings }[],
   results: readonly ExtractCaseResult[],
   version: string,
+  imageTypes?: ParameterFile['imageTypes'],
 ): string[][] {
   const diagColumns = new Set<string>(['diagnostics_Error']);
   const featureColumns = new Set<string>();
   const rows: Map<string, string>[] = results.map((r, i) => {
     const cells = new Map<string, string>();
     cells.set('diagnostics_Error', r.ok ? '' : r.error);
-    for (const [k, v] of Object.entries(configurationDiagnostics(cases[i]!.settings, version))) cells.set(k, v);
+    for (const [k, v] of Object.entries(configurationDiagnostics(cases[i]!.settings, version, imageTypes))) cells.set(k, v);
     if (r.ok) {
       for (const [k, v] of Object.entries(r.diagnostics)) cells.set(k, v);
       r.names.forEach((n, j) => cells.set(n, pyRepr(r.values[j]!)));

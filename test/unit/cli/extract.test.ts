@@ -115,3 +115,40 @@ describe('radstudy extract --image --mask', () => {
     expect(absent.out).toMatch(/diagnostics_Error: case 1 \(command line\), .*label 2 is not present in the mask/);
   });
 });
+
+describe('radstudy extract with filtered image types and preprocessing', () => {
+  const image = referencePath('pyradiomics', 'breast1_image.nrrd');
+  const mask = referencePath('pyradiomics', 'breast1_label.nrrd');
+
+  it('extracts every wavelet sub-band of the parameter file, as PyRadiomics 3 (relative 1e-6)', async () => {
+    const params = write(
+      'wavelet.yaml',
+      'setting:\n  binWidth: 25\n  voxelArrayShift: 2000\n  label: 1\nimageType:\n  Original: {}\n  Wavelet: {}\n',
+    );
+    const out = path.join(t.dir, 'wavelet.json');
+    const r = await extract('--params', params, '--image', image, '--mask', mask, '--out', out);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as Record<string, string | number>;
+    expect(json.diagnostics_Configuration_EnabledImageTypes).toBe("{'Original': {}, 'Wavelet': {}}");
+    const ref = pyradiomics3.breast1!;
+    const names = Object.keys(ref);
+    expect(names.filter((n) => n.startsWith('wavelet-')).length).toBe(8 * 93);
+    for (const n of names) expect(relativeError(json[n] as number, ref[n]!), n).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('applies the preprocessing section and records it in the diagnostics', async () => {
+    const params = write(
+      'prep.yaml',
+      'setting:\n  binWidth: 25\n  label: 1\npreprocessing:\n  intensityNormalization:\n    method: rescale\n    range: [0, 2000]\n',
+    );
+    const r = await extract('--params', params, '--image', image, '--mask', mask, '--out', path.join(t.dir, 'prep.json'));
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(path.join(t.dir, 'prep.json'), 'utf8')) as Record<string, string | number>;
+    expect(JSON.parse(json.diagnostics_Configuration_Preprocessing as string)).toEqual({
+      intensityNormalization: expect.objectContaining({ method: 'rescale', region: 'all', range: [0, 2000] }),
+    });
+    // Rescaled to [0, 2000] over the whole image: the ROI maximum cannot exceed 2000 and differs from the raw one.
+    expect(json.original_firstorder_Maximum as number).toBeLessThanOrEqual(2000);
+    expect(json.original_firstorder_Maximum).not.toBe(pyradiomics3.breast1!.original_firstorder_Maximum);
+  });
+});
