@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { analysisApi } from './analysis.js';
 import { cohortApi, cohortEditApi, dictionaryApi } from './cohort.js';
+import { extractionApi } from './extraction.js';
 import { imagesApi } from './images.js';
 import { jobsApi } from './jobs.js';
 import { segmentationApi } from './segmentation.js';
@@ -21,6 +22,7 @@ export const api = {
   ...imagesApi,
   ...segmentationApi,
   ...analysisApi,
+  ...extractionApi,
 };
 
 export type Api = typeof api;
@@ -37,6 +39,7 @@ export * from './analysis.js';
 export * from './cohort.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './extraction.js';
 export * from './images.js';
 export * from './jobs.js';
 export * from './segmentation.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiErrorSchema } from './errors.js';
 import { AnalysisRunParamsSchema, AnalysisRunResultSchema } from './analysis.js';
+import { ExtractionRunParamsSchema, ExtractionRunResultSchema } from './extraction.js';
 import { ImagesImportParamsSchema, ImagesImportResultSchema } from './images.js';
 import { mutation, query } from './procedure.js';
 import { SegmentationImportParamsSchema, SegmentationImportResultSchema } from './segmentation.js';
@@ -52,6 +53,11 @@ export const jobKinds = {
     label: 'Run an analysis',
     params: AnalysisRunParamsSchema,
     result: AnalysisRunResultSchema,
+  },
+  'extraction.run': {
+    label: 'Extract features',
+    params: ExtractionRunParamsSchema,
+    result: ExtractionRunResultSchema,
   },
 } as const;
 export type JobKind = keyof typeof jobKinds;

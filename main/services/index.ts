@@ -8,6 +8,7 @@ import { tableDto } from './cohort/table.js';
 import { ensureBuiltinDictionary } from './cohort/repository.js';
 import { nodeForkLauncher, type ComputeLauncher } from './compute.js';
 import { EventBus } from './events.js';
+import { ExtractionService } from './extraction/service.js';
 import { ImagesService } from './images/service.js';
 import { SegmentationService } from './segmentation/service.js';
 import { JobService } from './jobs.js';
@@ -40,6 +41,7 @@ export function createServices(opts: ServicesOptions): Services {
   const images = new ImagesService(study, jobs);
   const segmentation = new SegmentationService(study, jobs);
   const analysis = new AnalysisService(study, jobs);
+  const extraction = new ExtractionService(study, jobs);
   study.onOpened = () => {
     const h = study.handle();
     if (h && !h.readOnly) ensureBuiltinDictionary(h.db);
@@ -100,6 +102,13 @@ export function createServices(opts: ServicesOptions): Services {
     'segmentation.lesions': () => segmentation.lesions(),
     'segmentation.mask': (input) => segmentation.mask(input.id),
     'segmentation.delete': (input) => segmentation.delete(input.id),
+    'extraction.sequences': () => extraction.sequences(),
+    'extraction.create': (input) => extraction.create(input),
+    'extraction.run': (input) => extraction.run(input.id),
+    'extraction.list': () => extraction.list(),
+    'extraction.table': (input) => extraction.table(input),
+    'extraction.export': (input) => extraction.export(input),
+    'extraction.delete': (input) => extraction.delete(input.id),
     'analysis.inspect': (input) => analysis.inspect(input.dataFile),
     'analysis.validate': (input) => analysis.validate(input.spec),
     'analysis.run': (input) => analysis.run(input.spec, input.dataFile),

@@ -8,6 +8,7 @@ import type { ImagesImportResult } from '../api/images.js';
 import { recordImport } from './images/repository.js';
 import { recordAnalysis } from './analysis/service.js';
 import { recordSegmentation } from './segmentation/repository.js';
+import { recordFeatureRows } from './extraction/repository.js';
 import type { SegmentationImportResult } from '../api/segmentation.js';
 import type { AnalysisResult } from '../compute/ml/analysis.js';
 import type { AnalysisRunParams } from '../api/analysis.js';
@@ -26,6 +27,8 @@ interface Active {
   startedAt: number;
   lastPersist: number;
   cancelTimer: NodeJS.Timeout | null;
+  /** Set when partial results sent by the job could not be stored; the job then fails with it. */
+  recordError?: string;
 }
 
 /**
@@ -214,8 +217,26 @@ export class JobService {
         this.publish(active.jobId);
         return;
       }
+      case 'records': {
+        // Partial results (e.g. extraction cases) are stored as they come, so a stop keeps them.
+        const h = this.study.handle();
+        if (!h || h.readOnly) return;
+        try {
+          if (active.kind === 'extraction.run')
+            recordFeatureRows(h.db, (active.params as { extractionId: number }).extractionId, msg.records);
+        } catch (e) {
+          // Storing failed: stop the job and fail it with the reason (what was stored stays).
+          active.recordError = `Results of the job could not be stored (${e instanceof Error ? e.message : String(e)}); what was stored before is kept.`;
+          this.compute.send({ type: 'cancel', jobId: active.jobId });
+        }
+        return;
+      }
       case 'result':
         this.finish((repo, a) => {
+          if (a.recordError) {
+            repo.fail(a.jobId, { code: 'INTERNAL', message: a.recordError });
+            return;
+          }
           const checked = jobKinds[a.kind].result.safeParse(msg.result);
           if (!checked.success) {
             repo.fail(a.jobId, {
@@ -244,7 +265,9 @@ export class JobService {
         this.finish((repo, a) => repo.fail(a.jobId, msg.error));
         return;
       case 'cancelled':
-        this.finish((repo, a) => repo.cancel(a.jobId));
+        this.finish((repo, a) =>
+          a.recordError ? repo.fail(a.jobId, { code: 'INTERNAL', message: a.recordError }) : repo.cancel(a.jobId),
+        );
         return;
     }
   }

@@ -50,6 +50,9 @@ async function runJob(msg: Extract<ParentMessage, { type: 'start' }>): Promise<v
         lastSent = now;
         send({ type: 'progress', jobId: msg.jobId, fraction: Math.min(1, Math.max(0, fraction)), message: message ?? null });
       },
+      record(records) {
+        send({ type: 'records', jobId: msg.jobId, records });
+      },
       throwIfCancelled() {
         if (controller.signal.aborted) throw new AppError('CANCELLED', 'The job was cancelled.');
       },

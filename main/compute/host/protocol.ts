@@ -4,7 +4,8 @@ import { JobKindSchema } from '../../api/jobs.js';
 
 /**
  * The job protocol between the main process (or `radstudy serve`) and the compute process.
- * Parent → child: start, cancel, shutdown. Child → parent: ready, progress, result, error,
+ * Parent → child: start, cancel, shutdown. Child → parent: ready, progress, records (partial
+ * results stored as they come), result, error,
  * cancelled. Both sides validate what they receive: a message crosses a process boundary.
  */
 export const ParentMessageSchema = z.discriminatedUnion('type', [
@@ -28,6 +29,7 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     fraction: z.number().min(0).max(1),
     message: z.string().nullable(),
   }),
+  z.object({ type: z.literal('records'), jobId: z.number().int(), records: z.array(z.unknown()) }),
   z.object({ type: z.literal('result'), jobId: z.number().int(), result: z.unknown() }),
   z.object({ type: z.literal('error'), jobId: z.number().int(), error: ApiErrorSchema }),
   z.object({ type: z.literal('cancelled'), jobId: z.number().int() }),

@@ -8,6 +8,11 @@ export interface JobContext {
   pool: WorkerPool;
   /** Reports progress (0..1) with a short message; the host forwards it, throttled. */
   progress(fraction: number, message?: string): void;
+  /**
+   * Hands finished pieces of work to the main process, which stores them at once (so they
+   * survive a cancel or crash of this process); only job kinds with a recorder use it.
+   */
+  record(records: unknown[]): void;
   /** Throws the CANCELLED error if the job was cancelled. */
   throwIfCancelled(): void;
 }

@@ -1,6 +1,7 @@
 import type { JobKind } from '../../api/jobs.js';
 import type { JobHandler } from './context.js';
 import { analysisRunJob } from './analysis-run.js';
+import { extractionRunJob } from './extraction-run.js';
 import { imageImportJob } from './image-import.js';
 import { segmentationImportJob } from './segmentation-import.js';
 import { studyCheckJob } from './study-check.js';
@@ -11,4 +12,5 @@ export const jobHandlers: Record<JobKind, JobHandler> = {
   'images.import': imageImportJob,
   'segmentation.import': segmentationImportJob,
   'analysis.run': analysisRunJob,
+  'extraction.run': extractionRunJob,
 };
