@@ -154,7 +154,15 @@ export type FeatureTable = z.infer<typeof FeatureTableSchema>;
 
 const extractionId = z.object({ id: z.number().int().positive() }).strict();
 
+export const ParameterPresetSchema = z.object({ file: z.string(), title: z.string(), text: z.string() });
+export type ParameterPreset = z.infer<typeof ParameterPresetSchema>;
+
 export const extractionApi = {
+  'extraction.presets': query(
+    z.object({}).strict(),
+    z.array(ParameterPresetSchema),
+    'The parameter files shipped with RadStudy (assets/params), as starting points',
+  ),
   'extraction.sequences': query(
     z.object({}).strict(),
     z.array(ExtractionSequenceSchema),

@@ -102,6 +102,7 @@ export function createServices(opts: ServicesOptions): Services {
     'segmentation.lesions': () => segmentation.lesions(),
     'segmentation.mask': (input) => segmentation.mask(input.id),
     'segmentation.delete': (input) => segmentation.delete(input.id),
+    'extraction.presets': () => extraction.presets(),
     'extraction.sequences': () => extraction.sequences(),
     'extraction.create': (input) => extraction.create(input),
     'extraction.run': (input) => extraction.run(input.id),

@@ -16,6 +16,7 @@ const SUMMARY_TABLES: [string, string][] = [
   ['series', 'Image series'],
   ['segmentation', 'Segmentations'],
   ['extraction', 'Extractions'],
+  ['feature_row', 'Feature rows'],
   ['split', 'Splits'],
   ['analysis', 'Analyses'],
   ['job', 'Jobs'],

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../api/errors.js';
 import {
@@ -8,10 +8,11 @@ import {
   type ExtractionCreate,
   type ExtractionSequence,
   type ExtractionSummary,
+  type ParameterPreset,
   type FeatureTable,
 } from '../../api/extraction.js';
 import { appendAudit } from '../../../db/repositories/audit.js';
-import { appVersion } from '../../../db/paths.js';
+import { appVersion, packageRoot } from '../../../db/paths.js';
 import { seriesHash } from '../../compute/jobs/series-volume.js';
 import { formatCsv } from '../../compute/radiomics/batchCsv.js';
 import { RadiomicsInputError } from '../../compute/radiomics/errors.js';
@@ -83,6 +84,19 @@ export class ExtractionService {
     const r = this.db().prepare('SELECT * FROM extraction WHERE id = ?').get(id) as ExtractionRow | undefined;
     if (!r) throw new AppError('NOT_FOUND', `There is no extraction #${id} in this study.`);
     return r;
+  }
+
+  /** assets/params/*.yaml: the title is the first comment line. */
+  presets(): ParameterPreset[] {
+    const dir = path.join(packageRoot(), 'assets', 'params');
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort((a, b) => (a === 'pyradiomics-default.yaml' ? -1 : b === 'pyradiomics-default.yaml' ? 1 : a < b ? -1 : 1))
+      .map((file) => {
+        const text = readFileSync(path.join(dir, file), 'utf8');
+        const title = /^#\s*(.+)$/m.exec(text)?.[1]?.replace(/[.:]$/, '') ?? file;
+        return { file, title, text };
+      });
   }
 
   sequences(): ExtractionSequence[] {
@@ -369,6 +383,7 @@ export class ExtractionService {
       throw new AppError('VALIDATION', `Export writes .csv or .xlsx files (got ${path.basename(out)}).`);
     const ex = this.row(q.id);
     const { cells, firstFeature } = this.cells(q.id, q.reader, q.includeCohort);
+    mkdirSync(path.dirname(out), { recursive: true });
     if (ext === '.csv') {
       writeFileSync(out, formatCsv(cells), 'utf8');
     } else {
