@@ -30,6 +30,10 @@ const processIo = (): ExtractIo => ({
 
 interface ExtractOptions {
   params?: string;
+  study?: string;
+  name?: string;
+  sequences?: string;
+  readers?: string;
   batch?: string;
   image?: string;
   mask?: string;
@@ -210,8 +214,22 @@ export function registerExtractCommand(program: Command, io?: ExtractIo): Comman
     .option('-o, --out <file>', 'output .csv or .json (default: CSV on stdout; name: value lines for one case)')
     .option('-j, --jobs <n>', 'cases extracted in parallel on the worker pool (default: one per core)', wholeNumber(1, '--jobs'))
     .option('-l, --label <n>', 'label value of the ROI in the masks (a Label column still wins)', wholeNumber(1, '--label'))
+    .option('-s, --study <file>', "extract over a study's segmentations (as the Extraction view); the same --name again resumes")
+    .option('--name <name>', 'name of the study extraction (default: the parameter file name)')
+    .option('--sequences <list>', 'study mode: sequence labels, e.g. T2FS,DWI800,ADC,DCE3 (default: all)')
+    .option('--readers <list>', 'study mode: reader codes, e.g. R1,R2 (default: all)')
     .action(async (opts: ExtractOptions) => {
       const use = io ?? processIo();
+      if (opts.study) {
+        if (opts.batch || opts.image || opts.mask) {
+          use.err('radstudy extract: --study extracts from the study; it does not go with --batch, --image or --mask\n');
+          use.setExitCode(2);
+          return;
+        }
+        const { runStudyExtract } = await import('./studyExtract.js');
+        use.setExitCode(await runStudyExtract({ ...opts, study: opts.study }, use));
+        return;
+      }
       use.setExitCode(await runExtract(opts, use));
     });
 }
