@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { appVersion } from '../../db/paths.js';
@@ -9,6 +10,47 @@ import { datasetFromTable } from '../compute/ml/dataset.js';
 import { AnalysisSpecError, analysisSpecJsonSchema, parseAnalysisSpec } from '../compute/ml/spec.js';
 import { StatsInputError } from '../compute/stats/common.js';
 import { readCsv } from '../services/cohort/table-reader.js';
+import { createServices } from '../services/index.js';
+
+/**
+ * The feature table of a study extraction joined with the cohort, as the Extraction view's
+ * "Use in analysis" writes it (CSV in a temporary folder), read back as the analysis input.
+ */
+async function studyTable(
+  study: string,
+  extraction: string,
+  reader: string | undefined,
+): Promise<{ bytes: Buffer; name: string }> {
+  const services = createServices({ mode: 'test' });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'radstudy-analyze-'));
+  try {
+    const opened = await services.router.call('study.open', { path: path.resolve(study), readOnly: true });
+    if (!opened.ok) throw new StatsInputError(opened.error.message);
+    const list = await services.router.call('extraction.list', {});
+    if (!list.ok) throw new StatsInputError(list.error.message);
+    const all = list.data as { id: number; name: string }[];
+    const found = all.find((e) => e.name === extraction);
+    if (!found)
+      throw new StatsInputError(
+        `the study has no extraction named "${extraction}" (it has: ${all.map((e) => `"${e.name}"`).join(', ') || 'none'})`,
+      );
+    const file = path.join(dir, 'features.csv');
+    const r = await services.router.call('extraction.export', {
+      id: found.id,
+      path: file,
+      includeCohort: true,
+      ...(reader ? { reader } : {}),
+    });
+    if (!r.ok) throw new StatsInputError(r.error.message);
+    return {
+      bytes: readFileSync(file),
+      name: `${path.basename(study)} extraction "${extraction}"${reader ? ` reader ${reader}` : ''}`,
+    };
+  } finally {
+    await services.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Where `radstudy analyze` writes and how it reports its exit code (tests pass their own). */
 export interface AnalyzeIo {
@@ -54,51 +96,64 @@ export function registerAnalyzeCommand(program: Command, io: AnalyzeIo = process
     .description('run an analysis spec (split, pipeline, models, metrics) on a feature table, headless')
     .argument('[spec]', 'analysis spec (JSON, version 1)')
     .option('--data <file>', 'feature table (CSV: one row per lesion, columns named in the spec)')
+    .option('--study <file>', "instead of --data: a study's extraction joined with its cohort (with --extraction)")
+    .option('--extraction <name>', 'name of the study extraction to analyse')
+    .option('--reader <code>', "rows of one reader's segmentations (e.g. REF or R1)")
     .option('--out <file>', 'results (JSON) to write')
     .option('--schema', 'print the JSON Schema of the analysis spec and exit')
-    .action(async (specFile: string | undefined, opts: { data?: string; out?: string; schema?: boolean }) => {
-      if (opts.schema) {
-        io.out(JSON.stringify(analysisSpecJsonSchema(), null, 2) + '\n');
-        return;
-      }
-      if (!specFile || !opts.data || !opts.out) {
-        io.err('radstudy analyze: give a spec, --data FILE.csv and --out RESULTS.json (see --help)\n');
-        io.setExitCode(2);
-        return;
-      }
-      let raw: unknown;
-      try {
-        raw = JSON.parse(readFileSync(specFile, 'utf8'));
-      } catch (e) {
-        io.err(`radstudy analyze: cannot read ${specFile}: ${(e as Error).message}\n`);
-        io.setExitCode(2);
-        return;
-      }
-      try {
-        const spec = parseAnalysisSpec(raw, path.basename(specFile));
-        const table = readCsv(readFileSync(opts.data), path.basename(opts.data));
-        const ds = datasetFromTable(
-          table.header,
-          table.rows.map((r) => r.cells),
-          spec,
-          path.basename(opts.data),
-        );
-        const result = runAnalysis(spec, ds);
-        await writeFile(opts.out, JSON.stringify({ ...result, radstudy: io.version }, null, 1) + '\n');
-        io.out(summaryTable(result));
-        io.out(`Results written to ${opts.out}\n`);
-      } catch (e) {
-        if (e instanceof AnalysisSpecError || e instanceof StatsInputError) {
-          io.err(`radstudy analyze: ${e.message}\n`);
-          io.setExitCode(e instanceof AnalysisSpecError ? 2 : 1);
+    .action(
+      async (
+        specFile: string | undefined,
+        opts: { data?: string; study?: string; extraction?: string; reader?: string; out?: string; schema?: boolean },
+      ) => {
+        if (opts.schema) {
+          io.out(JSON.stringify(analysisSpecJsonSchema(), null, 2) + '\n');
           return;
         }
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-          io.err(`radstudy analyze: ${(e as Error).message}\n`);
+        if (!specFile || !(opts.data || (opts.study && opts.extraction)) || (opts.data && opts.study) || !opts.out) {
+          io.err(
+            'radstudy analyze: give a spec, --data FILE.csv (or --study S --extraction NAME [--reader R]) and --out RESULTS.json (see --help)\n',
+          );
           io.setExitCode(2);
           return;
         }
-        throw e;
-      }
-    });
+        let raw: unknown;
+        try {
+          raw = JSON.parse(readFileSync(specFile, 'utf8'));
+        } catch (e) {
+          io.err(`radstudy analyze: cannot read ${specFile}: ${(e as Error).message}\n`);
+          io.setExitCode(2);
+          return;
+        }
+        try {
+          const spec = parseAnalysisSpec(raw, path.basename(specFile));
+          const input = opts.data
+            ? { bytes: readFileSync(opts.data), name: path.basename(opts.data) }
+            : await studyTable(opts.study!, opts.extraction!, opts.reader);
+          const table = readCsv(input.bytes, input.name);
+          const ds = datasetFromTable(
+            table.header,
+            table.rows.map((r) => r.cells),
+            spec,
+            input.name,
+          );
+          const result = runAnalysis(spec, ds);
+          await writeFile(opts.out, JSON.stringify({ ...result, radstudy: io.version }, null, 1) + '\n');
+          io.out(summaryTable(result));
+          io.out(`Results written to ${opts.out}\n`);
+        } catch (e) {
+          if (e instanceof AnalysisSpecError || e instanceof StatsInputError) {
+            io.err(`radstudy analyze: ${e.message}\n`);
+            io.setExitCode(e instanceof AnalysisSpecError ? 2 : 1);
+            return;
+          }
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+            io.err(`radstudy analyze: ${(e as Error).message}\n`);
+            io.setExitCode(2);
+            return;
+          }
+          throw e;
+        }
+      },
+    );
 }
