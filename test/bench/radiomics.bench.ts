@@ -4,7 +4,8 @@ import { WorkerPool } from '../../main/compute/host/pool.js';
 import type { BatchCase, CaseRunner } from '../../main/compute/radiomics/batch.js';
 import { decodeImage, extractCase, runBatch } from '../../main/compute/radiomics/batch.js';
 import type { EnabledFeatures } from '../../main/compute/radiomics/index.js';
-import { extractFeatures, resolveSettings } from '../../main/compute/radiomics/index.js';
+import { extractFeatures, parseParameterFile, resolveSettings } from '../../main/compute/radiomics/index.js';
+import { extractImageTypes } from '../../main/compute/radiomics/imageTypes.js';
 import { referencePath } from '../unit/radiomics/reference.js';
 import { medianMs, type Benchmark } from './harness.js';
 
@@ -103,7 +104,43 @@ async function batchMs(workers: number): Promise<number> {
   }
 }
 
+/** PyRadiomics 3 anchors for original + 8 wavelet sub-bands (issue 6); goal: at most 1/10. */
+const WAVELET_ANCHOR_MS = { brain1: 820, breast1: 100 } as const;
+
+function imageTypes(name: keyof typeof WAVELET_ANCHOR_MS): Benchmark {
+  const plain = 'setting: {binWidth: 25, voxelArrayShift: 2000, distances: [1], label: 1}\n';
+  return {
+    name: `radiomics-imagetypes-${name}`,
+    description:
+      `${name}, all 7 classes, one thread, median of 3 after 2 warm-up runs: Original only; Original + Wavelet (8 sub-bands, ` +
+      `vs the PyRadiomics anchor ${WAVELET_ANCHOR_MS[name]} ms, goal ≥ 10×); and the seed-000 image types (Original + LoG σ 1–5 mm + ` +
+      'Wavelet) as a ratio to Original only (issue 7)',
+    async run() {
+      const image = decodeImage(new Uint8Array(readFileSync(file(`${name}_image`))), file(`${name}_image`));
+      const mask = decodeImage(new Uint8Array(readFileSync(file(`${name}_label`))), file(`${name}_label`));
+      const run = async (yaml: string) => {
+        const p = parseParameterFile(plain + yaml);
+        for (let i = 0; i < 2; i++) extractImageTypes(image, mask, p);
+        return medianMs(3, () => extractImageTypes(image, mask, p));
+      };
+      const originalMs = await run('imageType: {Original: {}}\n');
+      const waveletMs = await run('imageType: {Original: {}, Wavelet: {}}\n');
+      const seedMs = await run('imageType: {Original: {}, LoG: {sigma: [1.0, 2.0, 3.0, 4.0, 5.0]}, Wavelet: {}}\n');
+      return {
+        originalMs,
+        originalWaveletMs: waveletMs,
+        waveletAnchorMs: WAVELET_ANCHOR_MS[name],
+        waveletSpeedup: WAVELET_ANCHOR_MS[name] / waveletMs,
+        seed000ImageTypesMs: seedMs,
+        seed000VsOriginalRatio: seedMs / originalMs,
+      };
+    },
+  };
+}
+
 export const radiomicsBenchmarks: Benchmark[] = [
+  imageTypes('brain1'),
+  imageTypes('breast1'),
   perCase('brain1'),
   perCase('breast1'),
   {
