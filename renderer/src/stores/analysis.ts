@@ -47,6 +47,9 @@ export const MODEL_LABELS: Record<string, string> = {
   logistic: 'Logistic regression',
   knn: 'k-nearest neighbours',
   naive_bayes: 'Gaussian naive Bayes',
+  tree: 'Decision tree (CART)',
+  random_forest: 'Random forest',
+  gradient_boosting: 'Gradient boosting',
 };
 
 export function buildSpec(c: SpecChoices): Record<string, unknown> {

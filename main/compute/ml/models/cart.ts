@@ -72,7 +72,7 @@ function impurityOf(crit: Criterion, w: number, s: number, sq: number): number {
   for (const c of [c0, c1]) {
     if (c > 0) {
       const f = c / w;
-      e -= (f * Math.log(f)) / LN2;
+      e -= f * (Math.log(f) / LN2); // sklearn's log() is ln(x) / ln(2)
     }
   }
   return e;
@@ -141,7 +141,9 @@ export function growCart(
     }
     let tried = 0;
     for (const j of candidates) {
-      if (tried >= budget && bestFeature >= 0) break;
+      // As sklearn: constant features do not count towards max_features, and when the features
+      // drawn give no valid split the node is a leaf (no further features are drawn).
+      if (tried >= budget) break;
       order.set(idx);
       const sorted = Array.from(order).sort((a, b) => (X32[a * ncol + j] as number) - (X32[b * ncol + j] as number));
       for (let k = 0; k < n; k++) {
@@ -224,7 +226,12 @@ export function growCart(
 }
 
 /** The leaf reached by row i of X32 (float32-rounded, ncol columns). */
-export function leafOf(tree: CartTree, X32: Float64Array, ncol: number, i: number): number {
+export function leafOf(
+  tree: Pick<CartTree, 'feature' | 'threshold' | 'left' | 'right'>,
+  X32: Float64Array,
+  ncol: number,
+  i: number,
+): number {
   let node = 0;
   while ((tree.feature[node] as number) >= 0) {
     const f = tree.feature[node] as number;

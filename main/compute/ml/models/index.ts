@@ -7,15 +7,25 @@ import type { ClassifierFitter, ClassifierRestorer } from '../pipeline.js';
 import { fitLogistic, restoreLogistic } from '../logisticModel.js';
 import { fitKnn, restoreKnn } from './knn.js';
 import { fitNaiveBayes, restoreNaiveBayes } from './naiveBayes.js';
+import { fitTree, restoreTree } from './tree.js';
+import { fitGradientBoosting, restoreGradientBoosting } from './gradientBoosting.js';
+import { fitRandomForest, restoreRandomForest } from './randomForest.js';
 import type { ClassifierKind } from '../types.js';
 
-export const AVAILABLE_MODELS: readonly ClassifierKind[] = ['logistic', 'knn', 'naive_bayes'];
+export const AVAILABLE_MODELS: readonly ClassifierKind[] = [
+  'logistic',
+  'knn',
+  'naive_bayes',
+  'tree',
+  'random_forest',
+  'gradient_boosting',
+];
 
 function unavailable(kind: string): never {
   throw new StatsInputError(`model '${kind}' is not available in this build (available: ${AVAILABLE_MODELS.join(', ')})`);
 }
 
-export const registryFitter: ClassifierFitter = (spec, X, y, _seed, names) => {
+export const registryFitter: ClassifierFitter = (spec, X, y, seed, names) => {
   switch (spec.kind) {
     case 'logistic':
       if (spec.params && Object.keys(spec.params).length > 0) {
@@ -26,6 +36,12 @@ export const registryFitter: ClassifierFitter = (spec, X, y, _seed, names) => {
       return fitKnn(X, y, spec.params);
     case 'naive_bayes':
       return fitNaiveBayes(X, y, spec.params);
+    case 'tree':
+      return fitTree(X, y, spec.params);
+    case 'random_forest':
+      return fitRandomForest(X, y, spec.params, seed);
+    case 'gradient_boosting':
+      return fitGradientBoosting(X, y, spec.params);
     default:
       return unavailable(spec.kind);
   }
@@ -39,6 +55,12 @@ export const registryRestorer: ClassifierRestorer = (saved) => {
       return restoreKnn(saved);
     case 'naive_bayes':
       return restoreNaiveBayes(saved);
+    case 'tree':
+      return restoreTree(saved);
+    case 'random_forest':
+      return restoreRandomForest(saved);
+    case 'gradient_boosting':
+      return restoreGradientBoosting(saved);
     default:
       return unavailable(saved.kind);
   }
