@@ -50,6 +50,8 @@ export const MODEL_LABELS: Record<string, string> = {
   tree: 'Decision tree (CART)',
   random_forest: 'Random forest',
   gradient_boosting: 'Gradient boosting',
+  svm_linear: 'SVM (linear kernel)',
+  svm_rbf: 'SVM (RBF kernel)',
 };
 
 export function buildSpec(c: SpecChoices): Record<string, unknown> {

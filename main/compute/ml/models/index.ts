@@ -10,6 +10,7 @@ import { fitNaiveBayes, restoreNaiveBayes } from './naiveBayes.js';
 import { fitTree, restoreTree } from './tree.js';
 import { fitGradientBoosting, restoreGradientBoosting } from './gradientBoosting.js';
 import { fitRandomForest, restoreRandomForest } from './randomForest.js';
+import { fitSvm, restoreSvm } from './svm.js';
 import type { ClassifierKind } from '../types.js';
 
 export const AVAILABLE_MODELS: readonly ClassifierKind[] = [
@@ -19,6 +20,8 @@ export const AVAILABLE_MODELS: readonly ClassifierKind[] = [
   'tree',
   'random_forest',
   'gradient_boosting',
+  'svm_linear',
+  'svm_rbf',
 ];
 
 function unavailable(kind: string): never {
@@ -42,6 +45,9 @@ export const registryFitter: ClassifierFitter = (spec, X, y, seed, names) => {
       return fitRandomForest(X, y, spec.params, seed);
     case 'gradient_boosting':
       return fitGradientBoosting(X, y, spec.params);
+    case 'svm_linear':
+    case 'svm_rbf':
+      return fitSvm(spec.kind, X, y, spec.params, seed);
     default:
       return unavailable(spec.kind);
   }
@@ -61,6 +67,9 @@ export const registryRestorer: ClassifierRestorer = (saved) => {
       return restoreRandomForest(saved);
     case 'gradient_boosting':
       return restoreGradientBoosting(saved);
+    case 'svm_linear':
+    case 'svm_rbf':
+      return restoreSvm(saved);
     default:
       return unavailable(saved.kind);
   }
