@@ -47,6 +47,11 @@ export const MODEL_LABELS: Record<string, string> = {
   logistic: 'Logistic regression',
   knn: 'k-nearest neighbours',
   naive_bayes: 'Gaussian naive Bayes',
+  tree: 'Decision tree (CART)',
+  random_forest: 'Random forest',
+  gradient_boosting: 'Gradient boosting',
+  svm_linear: 'SVM (linear kernel)',
+  svm_rbf: 'SVM (RBF kernel)',
 };
 
 export function buildSpec(c: SpecChoices): Record<string, unknown> {

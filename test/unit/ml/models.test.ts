@@ -89,7 +89,16 @@ describe('model parameters are checked', () => {
     expect(() => m.predictProba({ data: new Float64Array(4), nrow: 2, ncol: 2 })).toThrow(/2 features given, fitted on 6/);
   });
   it('the analysis spec refuses a model kind this build does not have, listing the available ones', () => {
-    expect(AVAILABLE_MODELS).toEqual(['logistic', 'knn', 'naive_bayes']);
+    expect(AVAILABLE_MODELS).toEqual([
+      'logistic',
+      'knn',
+      'naive_bayes',
+      'tree',
+      'random_forest',
+      'gradient_boosting',
+      'svm_linear',
+      'svm_rbf',
+    ]);
     const spec = {
       version: 1,
       name: 'x',
@@ -100,8 +109,8 @@ describe('model parameters are checked', () => {
       models: [{ name: 'kNN', kind: 'knn', params: { n_neighbors: 9 } }],
     };
     expect(parseAnalysisSpec(spec).models[0]!.kind).toBe('knn');
-    expect(() => parseAnalysisSpec({ ...spec, models: [{ name: 'svm', kind: 'svm_rbf' }] })).toThrow(
-      /model 'svm_rbf' is not available in this build \(available: logistic, knn, naive_bayes\)/,
+    expect(() => parseAnalysisSpec({ ...spec, models: [{ name: 'mlp', kind: 'mlp' }] })).toThrow(
+      /model 'mlp' is not available in this build \(available: logistic, knn, naive_bayes, tree, random_forest, gradient_boosting, svm_linear, svm_rbf\)/,
     );
   });
 });

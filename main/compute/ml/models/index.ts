@@ -7,15 +7,28 @@ import type { ClassifierFitter, ClassifierRestorer } from '../pipeline.js';
 import { fitLogistic, restoreLogistic } from '../logisticModel.js';
 import { fitKnn, restoreKnn } from './knn.js';
 import { fitNaiveBayes, restoreNaiveBayes } from './naiveBayes.js';
+import { fitTree, restoreTree } from './tree.js';
+import { fitGradientBoosting, restoreGradientBoosting } from './gradientBoosting.js';
+import { fitRandomForest, restoreRandomForest } from './randomForest.js';
+import { fitSvm, restoreSvm } from './svm.js';
 import type { ClassifierKind } from '../types.js';
 
-export const AVAILABLE_MODELS: readonly ClassifierKind[] = ['logistic', 'knn', 'naive_bayes'];
+export const AVAILABLE_MODELS: readonly ClassifierKind[] = [
+  'logistic',
+  'knn',
+  'naive_bayes',
+  'tree',
+  'random_forest',
+  'gradient_boosting',
+  'svm_linear',
+  'svm_rbf',
+];
 
 function unavailable(kind: string): never {
   throw new StatsInputError(`model '${kind}' is not available in this build (available: ${AVAILABLE_MODELS.join(', ')})`);
 }
 
-export const registryFitter: ClassifierFitter = (spec, X, y, _seed, names) => {
+export const registryFitter: ClassifierFitter = (spec, X, y, seed, names) => {
   switch (spec.kind) {
     case 'logistic':
       if (spec.params && Object.keys(spec.params).length > 0) {
@@ -26,6 +39,15 @@ export const registryFitter: ClassifierFitter = (spec, X, y, _seed, names) => {
       return fitKnn(X, y, spec.params);
     case 'naive_bayes':
       return fitNaiveBayes(X, y, spec.params);
+    case 'tree':
+      return fitTree(X, y, spec.params);
+    case 'random_forest':
+      return fitRandomForest(X, y, spec.params, seed);
+    case 'gradient_boosting':
+      return fitGradientBoosting(X, y, spec.params);
+    case 'svm_linear':
+    case 'svm_rbf':
+      return fitSvm(spec.kind, X, y, spec.params, seed);
     default:
       return unavailable(spec.kind);
   }
@@ -39,6 +61,15 @@ export const registryRestorer: ClassifierRestorer = (saved) => {
       return restoreKnn(saved);
     case 'naive_bayes':
       return restoreNaiveBayes(saved);
+    case 'tree':
+      return restoreTree(saved);
+    case 'random_forest':
+      return restoreRandomForest(saved);
+    case 'gradient_boosting':
+      return restoreGradientBoosting(saved);
+    case 'svm_linear':
+    case 'svm_rbf':
+      return restoreSvm(saved);
     default:
       return unavailable(saved.kind);
   }

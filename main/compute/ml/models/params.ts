@@ -28,3 +28,17 @@ export function choiceParam<T extends string>(kind: string, params: Params, name
   }
   return v as T;
 }
+
+/** A whole number from min to max (fallback when absent). */
+export function intParam(kind: string, params: Params, name: string, fallback: number, min: number, max = Infinity): number {
+  const v = numberParam(kind, params, name, fallback, min, max);
+  if (!Number.isInteger(v)) throw new StatsInputError(`model '${kind}': ${name} must be a whole number, not ${v}`);
+  return v;
+}
+
+export function booleanParam(kind: string, params: Params, name: string, fallback: boolean): boolean {
+  const v = params[name] ?? fallback;
+  if (typeof v !== 'boolean')
+    throw new StatsInputError(`model '${kind}': ${name} must be true or false, not ${JSON.stringify(v)}`);
+  return v;
+}
