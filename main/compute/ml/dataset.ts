@@ -83,7 +83,10 @@ export function datasetFromTable(
   if (features.length === 0)
     throw new StatsInputError(`no feature column of ${source} matches ${spec.features.include.join(', ')}`);
   const fIdx = features.map((f) => header.indexOf(f));
-  const positive = String(spec.outcome.positive);
+  const positives = new Set((Array.isArray(spec.outcome.positive) ? spec.outcome.positive : [spec.outcome.positive]).map(String));
+  const negatives = spec.outcome.negative ? new Set(spec.outcome.negative.map(String)) : null;
+  for (const v of positives)
+    if (negatives?.has(v)) throw new StatsInputError(`the outcome value '${v}' is given as both positive and negative`);
   const levels = new Set<string>();
   const kept: number[] = [];
   const dropped: AnalysisDataset['dropped'] = [];
@@ -96,20 +99,28 @@ export function datasetFromTable(
       dropped.push({ row: i + 1, id, reason: `no value for the outcome '${spec.outcome.column}'` });
       return;
     }
+    if (negatives && !positives.has(s) && !negatives.has(s)) {
+      dropped.push({ row: i + 1, id, reason: `outcome '${spec.outcome.column}' is '${s}', neither positive nor negative` });
+      return;
+    }
     levels.add(s);
     kept.push(i);
-    yv.push(s === positive ? 1 : 0);
+    yv.push(positives.has(s) ? 1 : 0);
   });
-  if (levels.size > 2) {
+  if (!negatives && levels.size > 2 + (positives.size - 1)) {
     throw new StatsInputError(
-      `the outcome '${spec.outcome.column}' has ${levels.size} values (${[...levels].slice(0, 6).join(', ')}); a binary outcome is needed`,
+      `the outcome '${spec.outcome.column}' has ${levels.size} values (${[...levels].slice(0, 6).join(', ')}); a binary outcome is needed — or give outcome.negative to say which values are coded 0 (the others are left out)`,
     );
   }
-  if (!levels.has(positive)) {
+  for (const v of positives)
+    if (!levels.has(v))
+      throw new StatsInputError(
+        `the outcome '${spec.outcome.column}' never takes the positive value '${v}' (values: ${[...levels].join(', ')})`,
+      );
+  if (negatives && ![...negatives].some((v) => levels.has(v)))
     throw new StatsInputError(
-      `the outcome '${spec.outcome.column}' never takes the positive value '${positive}' (values: ${[...levels].join(', ')})`,
+      `the outcome '${spec.outcome.column}' never takes a negative value (${[...negatives].join(', ')}; values: ${[...levels].join(', ')})`,
     );
-  }
   const n = kept.length;
   const p = features.length;
   const data = new Float64Array(n * p);

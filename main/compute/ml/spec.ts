@@ -134,7 +134,16 @@ export const AnalysisSpecSchema = z
     outcome: z
       .object({
         column: z.string().min(1),
-        positive: z.union([z.string().min(1), z.number()]).describe('the value that means the event (coded 1)'),
+        positive: z
+          .union([z.string().min(1), z.number(), z.array(z.union([z.string().min(1), z.number()])).min(1)])
+          .describe('the value (or values) that mean the event, coded 1'),
+        negative: z
+          .array(z.union([z.string().min(1), z.number()]))
+          .min(1)
+          .optional()
+          .describe(
+            'values coded 0 when the column has more than two (e.g. HER2-low vs zero: positive "low", negative ["zero"]); rows with other values are left out and listed',
+          ),
       })
       .strict(),
     features: z

@@ -13,6 +13,8 @@ export interface SpecChoices {
   center: string;
   outcome: string;
   positive: string;
+  /** With more than two outcome values: those coded 0 (the rest are left out). */
+  negative: string[];
   include: string;
   split: 'random' | 'center' | 'date';
   testFraction: number;
@@ -79,7 +81,11 @@ export function buildSpec(c: SpecChoices): Record<string, unknown> {
     version: 1,
     name: c.name,
     columns,
-    outcome: { column: c.outcome, positive: c.positive },
+    outcome: {
+      column: c.outcome,
+      positive: c.positive,
+      ...(c.negative.length > 0 ? { negative: c.negative.filter((l) => l !== c.positive) } : {}),
+    },
     features: { include: c.include.split(/[\s,]+/).filter(Boolean), exclude },
     balance: c.balance,
     ...(c.bootstrap > 0 ? { bootstrap: { B: c.bootstrap } } : {}),

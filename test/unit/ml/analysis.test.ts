@@ -97,6 +97,28 @@ describe('runAnalysis', () => {
     expect(ds.y.length).toBe(rows.length - 1);
   });
 
+  it('groups outcome values: positive and negative lists, other values left out and named', () => {
+    // Three-level outcome as in the cohort's derived HER2 status (seed 001: HER2-low vs zero, positives left out).
+    const three = rows.map((r, i) => (i % 5 === 0 && r[3] ? [...r.slice(0, 3), 'positive', ...r.slice(4)] : r));
+    const s3 = (outcome: Record<string, unknown>) => parseAnalysisSpec({ ...specJson, outcome: { column: 'her2', ...outcome } });
+    expect(() => datasetFromTable(header, three, s3({ positive: 'low' }))).toThrow(
+      /has 3 values \(.*\); a binary outcome is needed — or give outcome.negative/,
+    );
+    const lowVsZero = datasetFromTable(header, three, s3({ positive: 'low', negative: ['zero'] }));
+    const expectedLeftOut = three.filter((r) => r[3] === 'positive').length;
+    expect(lowVsZero.dropped.filter((d) => /is 'positive', neither positive nor negative/.test(d.reason)).length).toBe(
+      expectedLeftOut,
+    );
+    expect(lowVsZero.y.length).toBe(three.length - 1 - expectedLeftOut);
+    // Seed 002: HER2-positive vs HER2-negative (low and zero together).
+    const posVsNeg = datasetFromTable(header, three, s3({ positive: 'positive', negative: ['low', 'zero'] }));
+    expect(posVsNeg.y.length).toBe(three.length - 1);
+    expect(Array.from(posVsNeg.y).filter((v) => v === 1).length).toBe(expectedLeftOut);
+    expect(() => datasetFromTable(header, three, s3({ positive: 'low', negative: ['low'] }))).toThrow(
+      /both positive and negative/,
+    );
+  });
+
   it('split by center: JS external, a patient never in two sets, CV inside training only', () => {
     const roleOf = new Map<string, Set<string>>();
     res.split.role.forEach((r, i) => {
