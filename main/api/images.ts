@@ -206,6 +206,11 @@ export const imagesApi = {
     VerifyResultSchema,
     'Re-hash the source files of the series (all or one) and list moved or changed files',
   ),
+  'images.relink': mutation(
+    z.object({ from: z.string().min(1), to: z.string().min(1) }).strict(),
+    z.object({ series: z.number().int(), files: z.number().int() }),
+    'Point the series imported from a folder (or its sub-folders) at the folder they moved to; every file is checked by size and SHA-256 first, and nothing changes unless all match',
+  ),
   'images.rules.get': query(z.object({}).strict(), z.array(SequenceRuleSchema), 'Sequence-recognition rules of the study'),
   'images.rules.set': mutation(
     z.object({ rules: z.array(SequenceRuleSchema).nullable(), reapply: z.boolean().default(true) }).strict(),

@@ -95,6 +95,7 @@ export function createServices(opts: ServicesOptions): Services {
     'images.series.setKind': (input) => images.setKind(input),
     'images.series.link': (input) => images.link(input),
     'images.verify': (input) => images.verify(input.seriesId),
+    'images.relink': (input) => images.relink(input.from, input.to),
     'images.rules.get': () => images.rules(),
     'images.rules.set': (input) => images.setRules(input.rules, input.reapply),
     'segmentation.import': (input) => segmentation.startImport(input),

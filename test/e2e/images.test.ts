@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStudy } from '../../db/study-file.js';
@@ -65,6 +66,21 @@ describe('Images view (Playwright + Debian Chromium)', () => {
     await page.getByTestId('nav-images').click();
     await expect.poll(() => page.getByTestId(`series-kind-${id}`).inputValue(), { timeout: 10_000 }).toBe('T2');
     await page.getByTestId('images-verify').click();
+    await expect
+      .poll(() => page.getByTestId('images-verify-result').textContent(), { timeout: 10_000 })
+      .toMatch(/All 33 files of 8 series are in\s+place and unchanged/);
+
+    // The folder moves: the check lists the files as missing, and relinking points the series at the new place.
+    const moved = path.join(t.dir, 'archive', 'exam');
+    mkdirSync(path.dirname(moved), { recursive: true });
+    renameSync(path.join(t.dir, 'exam'), moved);
+    await page.getByTestId('images-verify').click();
+    await expect
+      .poll(() => page.getByTestId('images-verify-result').textContent(), { timeout: 10_000 })
+      .toMatch(/33 file\(s\) missing/);
+    expect(await page.getByTestId('images-relink-from').inputValue()).toBe(path.join(t.dir, 'exam'));
+    await page.getByTestId('images-relink-to').fill(moved);
+    await page.getByTestId('images-relink-go').click();
     await expect
       .poll(() => page.getByTestId('images-verify-result').textContent(), { timeout: 10_000 })
       .toMatch(/All 33 files of 8 series are in\s+place and unchanged/);

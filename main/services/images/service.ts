@@ -190,4 +190,51 @@ export class ImagesService {
       changed,
     };
   }
+
+  /** Moves the series of folder `from` (and its sub-folders) to `to`, after checking every file there. */
+  async relink(fromDir: string, toDir: string): Promise<{ series: number; files: number }> {
+    const db = this.db(true);
+    const from = path.resolve(fromDir);
+    const to = path.resolve(toDir);
+    if (!existsSync(to) || !statSync(to).isDirectory())
+      throw new AppError('VALIDATION', `${to} is not a folder; give the folder the images were moved to.`);
+    const series = (db.prepare('SELECT id, source_folder FROM series').all() as { id: number; source_folder: string }[]).filter(
+      (s) => s.source_folder === from || s.source_folder.startsWith(from + path.sep),
+    );
+    if (series.length === 0)
+      throw new AppError('NOT_FOUND', `No series of this study was imported from ${from} or a folder inside it.`);
+    const moved = new Map(series.map((s) => [s.id, path.join(to, path.relative(from, s.source_folder))]));
+    const missing: string[] = [];
+    const changed: string[] = [];
+    let files = 0;
+    for (const s of series) {
+      for (const f of seriesFiles(db, s.id)) {
+        files++;
+        const abs = path.join(moved.get(s.id)!, ...f.path.split('/'));
+        if (!existsSync(abs)) missing.push(abs);
+        else if (statSync(abs).size !== f.bytes || (await sha256File(abs)) !== f.sha256) changed.push(abs);
+      }
+    }
+    if (missing.length || changed.length) {
+      const list = (xs: string[]) => xs.slice(0, 5).join(', ') + (xs.length > 5 ? ` and ${xs.length - 5} more` : '');
+      throw new AppError(
+        'VALIDATION',
+        `Nothing was relinked: of ${files} files of ${series.length} series, ${missing.length} are missing under ${to}${missing.length ? ` (${list(missing)})` : ''} and ${changed.length} differ from the imported ones${changed.length ? ` (${list(changed)})` : ''}.`,
+        { missing, changed },
+      );
+    }
+    db.transaction(() => {
+      const upd = db.prepare('UPDATE series SET source_folder = ? WHERE id = ?');
+      for (const [id, folder] of moved) upd.run(folder, id);
+      db.prepare('UPDATE image_import SET folder = ? WHERE folder = ?').run(to, from);
+      appendAudit(db, {
+        actor: 'user',
+        action: 'images.relink',
+        entity: 'series',
+        before: { folder: from },
+        after: { folder: to, series: series.length, files },
+      });
+    })();
+    return { series: series.length, files };
+  }
 }

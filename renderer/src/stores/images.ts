@@ -74,6 +74,16 @@ export const useImagesStore = defineStore('images', () => {
     }
   }
 
+  /** Points the series of a moved folder at its new place (the files are checked first), then checks again. */
+  async function relink(from: string, to: string): Promise<boolean> {
+    const r = await ui.attempt('Could not relink the folder', () => call('images.relink', { from, to }));
+    if (!r) return false;
+    ui.notify(`Relinked ${r.series} series (${r.files.toLocaleString()} files checked) to ${to}.`);
+    await load();
+    await verify();
+    return true;
+  }
+
   // The series table follows the import: reload when it succeeds.
   watch(
     () => importJob.value?.status,
@@ -103,5 +113,6 @@ export const useImagesStore = defineStore('images', () => {
     startImport,
     setKind,
     verify,
+    relink,
   };
 });

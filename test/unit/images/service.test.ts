@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImagesImportResult, Job, Series, VerifyResult } from '../../../main/api/contract.js';
@@ -86,6 +86,34 @@ describe('images.import job → series store', () => {
     const again = await finished((await call<{ jobId: number }>('images.import', { folder })).jobId);
     expect((again.result as ImagesImportResult).alreadyImported.length).toBe(8 - 1);
     expect(count('series')).toBe(8);
+  });
+
+  it('relinks a moved folder only when every file is there unchanged (size and SHA-256)', async () => {
+    const folder = path.join(t.dir, 'exam');
+    writeSyntheticExam(folder);
+    await finished((await call<{ jobId: number }>('images.import', { folder })).jobId);
+    const moved = path.join(t.dir, 'archive', 'exam');
+    mkdirSync(path.dirname(moved), { recursive: true });
+    renameSync(folder, moved);
+    expect((await call<VerifyResult>('images.verify', {})).ok).toBe(false);
+    const db = services.study.requireHandle().db;
+    const first = db.prepare('SELECT path FROM series_file ORDER BY series_id, position LIMIT 1').pluck().get() as string;
+    // A changed file: nothing is relinked, and the message names it.
+    appendFileSync(path.join(moved, first), 'x');
+    const r = await services.router.call('images.relink', { from: folder, to: moved });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.error.message).toMatch(new RegExp(`Nothing was relinked: .*0 are missing .* 1 differ .*${path.basename(first)}`));
+    expect(db.prepare('SELECT count(*) FROM series WHERE source_folder = ?').pluck().get(folder)).toBe(count('series'));
+    // Restore the file's bytes: now it relinks, and verify is clean again.
+    const bytes = readFileSync(path.join(moved, first));
+    writeFileSync(path.join(moved, first), bytes.subarray(0, bytes.length - 1));
+    const ok = await call<{ series: number; files: number }>('images.relink', { from: folder, to: moved });
+    expect(ok.series).toBe(count('series'));
+    expect(ok.files).toBe(count('series_file'));
+    expect((await call<VerifyResult>('images.verify', {})).ok).toBe(true);
+    const nothing = await services.router.call('images.relink', { from: folder, to: moved });
+    expect(!nothing.ok && nothing.error.message).toMatch(/No series of this study was imported from/);
   });
 
   it('links a series to a patient and lesion by hand, refusing unknown codes', async () => {
