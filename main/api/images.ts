@@ -125,6 +125,101 @@ export const ImagesImportResultSchema = z.object({
 });
 export type ImagesImportResult = z.infer<typeof ImagesImportResultSchema>;
 
+/** Parameters of the `images.adc` job: ADC maps from DWI for the exams without one. */
+export const ImagesAdcParamsSchema = z
+  .object({
+    /** DWI series (any b-value of the acquisition); default: every DWI acquisition of the study. */
+    seriesIds: z.array(z.number().int().positive()).min(1).optional(),
+    /** Compute even where the exam already has an ADC series. */
+    force: z.boolean().default(false),
+    /** Background threshold on the lowest-b image, as a fraction of its 99th percentile. */
+    backgroundFraction: z.number().min(0).max(0.9).default(0.05),
+    /** Upper clamp, 10⁻⁶ mm²/s. */
+    maxAdc: z.number().positive().max(60000).default(5000),
+  })
+  .strict();
+export type ImagesAdcParams = z.infer<typeof ImagesAdcParamsSchema>;
+
+export const ImagesAdcResultSchema = ImagesImportResultSchema.extend({
+  computed: z.array(
+    z.object({
+      dwiSeriesIds: z.array(z.number().int()),
+      patientCode: z.string().nullable(),
+      bValues: z.array(z.number()),
+      seriesInstanceUid: z.string(),
+      folder: z.string(),
+      fittedVoxels: z.number().int(),
+      threshold: z.number(),
+    }),
+  ),
+  adcFailed: z.array(z.object({ name: z.string(), message: z.string() })),
+  adcSkipped: z.array(z.string()),
+  /** Each derived series takes the patient and lesion links of this DWI series. */
+  linkTo: z.array(z.object({ seriesInstanceUid: z.string(), dwiSeriesId: z.number().int() })),
+});
+export type ImagesAdcResult = z.infer<typeof ImagesAdcResultSchema>;
+
+export const TicTypeSchema = z.enum(['I', 'II', 'III']);
+
+/** Parameters of the `images.tic` job: lesion time–intensity curves on the DCE series. */
+export const ImagesTicParamsSchema = z
+  .object({
+    /** Whose DCE masks define the ROI (reader code). */
+    reader: z.string().min(1).default('REF'),
+    /** Lesions; default: every lesion with a DCE segmentation by that reader. */
+    lesionIds: z.array(z.number().int().positive()).min(1).optional(),
+    earlyWindowS: z.number().positive().max(600).default(120),
+    persistentPct: z.number().positive().max(100).default(10),
+    washoutPct: z.number().positive().max(100).default(10),
+    /** Fraction of the mask (most enhancing early) that makes the curve; 1 = whole mask. */
+    hotspotFraction: z.number().gt(0).max(1).default(1),
+    /** Lesion variable to fill with the type (created if absent); null: compute only. */
+    variable: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and "_"')
+      .nullable()
+      .default('tic_type_auto'),
+    /** Replace values already in that variable (default: keep them, report them). */
+    overwrite: z.boolean().default(false),
+  })
+  .strict();
+export type ImagesTicParams = z.infer<typeof ImagesTicParamsSchema>;
+
+export const TicCurveSchema = z.object({
+  lesionId: z.number().int(),
+  patientCode: z.string(),
+  lesionCode: z.string(),
+  segmentationId: z.number().int(),
+  seriesIds: z.array(z.number().int()),
+  points: z.array(z.object({ timeS: z.number(), meanSignal: z.number(), enhancementPct: z.number() })),
+  earlyIndex: z.number().int(),
+  initialEnhancementPct: z.number(),
+  delayedChangePct: z.number(),
+  type: TicTypeSchema,
+  voxels: z.number().int(),
+  /** How phase times were found: trigger time, acquisition time or phase order (1 min apart). */
+  timing: z.enum(['trigger', 'acquisition', 'order']),
+});
+export type TicCurve = z.infer<typeof TicCurveSchema>;
+
+export const ImagesTicResultSchema = z.object({
+  curves: z.array(TicCurveSchema),
+  failed: z.array(z.object({ lesionId: z.number().int(), name: z.string(), message: z.string() })),
+  settings: z.object({
+    reader: z.string(),
+    earlyWindowS: z.number(),
+    persistentPct: z.number(),
+    washoutPct: z.number(),
+    hotspotFraction: z.number(),
+  }),
+  variable: z.string().nullable(),
+  overwrite: z.boolean(),
+  /** Filled in by the main process when it records the types. */
+  written: z.number().int().optional(),
+  kept: z.array(z.string()).optional(),
+});
+export type ImagesTicResult = z.infer<typeof ImagesTicResultSchema>;
+
 export const SeriesSchema = z.object({
   id: z.number().int(),
   importId: z.number().int(),
@@ -210,6 +305,16 @@ export const imagesApi = {
     z.object({ from: z.string().min(1), to: z.string().min(1) }).strict(),
     z.object({ series: z.number().int(), files: z.number().int() }),
     'Point the series imported from a folder (or its sub-folders) at the folder they moved to; every file is checked by size and SHA-256 first, and nothing changes unless all match',
+  ),
+  'images.adc': mutation(
+    ImagesAdcParamsSchema,
+    z.object({ jobId: z.number().int() }),
+    'Compute ADC maps from the DWI series of the exams without one (a job); they are written as derived DICOM series beside the study and recorded as series',
+  ),
+  'images.tic': mutation(
+    ImagesTicParamsSchema,
+    z.object({ jobId: z.number().int() }),
+    'Lesion time–intensity curves on the DCE phases and their type (Kuhl I/II/III) as a job; optionally written to a lesion variable of the cohort',
   ),
   'images.rules.get': query(z.object({}).strict(), z.array(SequenceRuleSchema), 'Sequence-recognition rules of the study'),
   'images.rules.set': mutation(

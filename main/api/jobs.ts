@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { ApiErrorSchema } from './errors.js';
 import { AnalysisRunParamsSchema, AnalysisRunResultSchema } from './analysis.js';
 import { ExtractionRunParamsSchema, ExtractionRunResultSchema } from './extraction.js';
-import { ImagesImportParamsSchema, ImagesImportResultSchema } from './images.js';
+import {
+  ImagesAdcParamsSchema,
+  ImagesAdcResultSchema,
+  ImagesImportParamsSchema,
+  ImagesImportResultSchema,
+  ImagesTicParamsSchema,
+  ImagesTicResultSchema,
+} from './images.js';
 import { mutation, query } from './procedure.js';
 import { SegmentationImportParamsSchema, SegmentationImportResultSchema } from './segmentation.js';
 
@@ -43,6 +50,16 @@ export const jobKinds = {
     label: 'Import a DICOM folder',
     params: ImagesImportParamsSchema,
     result: ImagesImportResultSchema,
+  },
+  'images.adc': {
+    label: 'Compute ADC maps from DWI',
+    params: ImagesAdcParamsSchema,
+    result: ImagesAdcResultSchema,
+  },
+  'images.tic': {
+    label: 'Time–intensity curves of lesions',
+    params: ImagesTicParamsSchema,
+    result: ImagesTicResultSchema,
   },
   'segmentation.import': {
     label: 'Import a segmentation',

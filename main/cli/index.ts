@@ -11,6 +11,7 @@ import { createServices } from '../services/index.js';
 import { registerAnalyzeCommand } from './analyze.js';
 import { registerDemoCommand } from './demo.js';
 import { registerExtractCommand } from './extract.js';
+import { registerDerivedImageCommands } from './derived.js';
 import { registerImageCommands } from './images.js';
 import { registerSegmentationCommands } from './segmentation.js';
 
@@ -243,6 +244,7 @@ export function buildCli(): Command {
     });
 
   registerImageCommands(program);
+  registerDerivedImageCommands(program);
   registerSegmentationCommands(program);
   registerExtractCommand(program);
   registerAnalyzeCommand(program);

@@ -96,6 +96,8 @@ export function createServices(opts: ServicesOptions): Services {
     'images.series.link': (input) => images.link(input),
     'images.verify': (input) => images.verify(input.seriesId),
     'images.relink': (input) => images.relink(input.from, input.to),
+    'images.adc': (input) => images.startAdc(input),
+    'images.tic': (input) => images.startTic(input),
     'images.rules.get': () => images.rules(),
     'images.rules.set': (input) => images.setRules(input.rules, input.reapply),
     'segmentation.import': (input) => segmentation.startImport(input),

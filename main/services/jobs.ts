@@ -4,8 +4,9 @@ import { jobKinds, type Job, type JobKind } from '../api/jobs.js';
 import { JobRepository } from '../../db/repositories/jobs.js';
 import { appendAudit } from '../../db/repositories/audit.js';
 import { writeMeta } from '../../db/repositories/meta.js';
-import type { ImagesImportResult } from '../api/images.js';
+import type { ImagesAdcResult, ImagesImportResult, ImagesTicResult } from '../api/images.js';
 import { recordImport } from './images/repository.js';
+import { recordAdc, recordTic } from './images/derived.js';
 import { recordAnalysis } from './analysis/service.js';
 import { recordSegmentation } from './segmentation/repository.js';
 import { recordFeatureRows } from './extraction/repository.js';
@@ -276,6 +277,8 @@ export class JobService {
   private afterSuccess(kind: JobKind, result: unknown, jobId: number, params: unknown): void {
     const db = this.study.requireHandle().db;
     if (kind === 'images.import') recordImport(db, result as ImagesImportResult, jobId);
+    if (kind === 'images.adc') recordAdc(db, result as ImagesAdcResult, jobId);
+    if (kind === 'images.tic') recordTic(db, result as ImagesTicResult, jobId);
     if (kind === 'segmentation.import') recordSegmentation(db, result as SegmentationImportResult, jobId);
     if (kind === 'analysis.run') recordAnalysis(db, result as unknown as AnalysisResult, params as AnalysisRunParams, jobId);
     if (kind === 'study.check') {

@@ -2,7 +2,9 @@ import type { JobKind } from '../../api/jobs.js';
 import type { JobHandler } from './context.js';
 import { analysisRunJob } from './analysis-run.js';
 import { extractionRunJob } from './extraction-run.js';
+import { adcComputeJob } from './adc-compute.js';
 import { imageImportJob } from './image-import.js';
+import { ticRunJob } from './tic-run.js';
 import { segmentationImportJob } from './segmentation-import.js';
 import { studyCheckJob } from './study-check.js';
 
@@ -10,6 +12,8 @@ import { studyCheckJob } from './study-check.js';
 export const jobHandlers: Record<JobKind, JobHandler> = {
   'study.check': studyCheckJob,
   'images.import': imageImportJob,
+  'images.adc': adcComputeJob,
+  'images.tic': ticRunJob,
   'segmentation.import': segmentationImportJob,
   'analysis.run': analysisRunJob,
   'extraction.run': extractionRunJob,

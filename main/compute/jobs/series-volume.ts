@@ -40,7 +40,11 @@ function sameGrid(a: Geometry, b: Geometry): string | null {
   return null;
 }
 
-export async function loadSeriesVolume(s: StoredSeries): Promise<Volume> {
+/**
+ * The series' files read and checked against their import hashes, as one volume with every
+ * component of a stacked series interleaved (see componentOf); shared by the rows of a stack.
+ */
+export async function loadSeriesFiles(s: StoredSeries): Promise<Volume> {
   const inputs: { name: string; bytes: Uint8Array }[] = [];
   for (const f of s.files) {
     const abs = path.resolve(s.sourceFolder, f.path);
@@ -73,6 +77,12 @@ export async function loadSeriesVolume(s: StoredSeries): Promise<Volume> {
     if (e instanceof ImageFormatError) throw new AppError('VALIDATION', `${s.name}: ${e.message}`, { seriesId: s.id });
     throw e;
   }
+  return volume;
+}
+
+/** The series' own component of a volume read by loadSeriesFiles, its grid checked against the import. */
+export function componentOf(read: Volume, s: StoredSeries): Volume {
+  let volume = read;
   const m = volume.components ?? 1;
   if (m > 1) {
     if (m !== s.components || s.component >= m)
@@ -91,4 +101,22 @@ export async function loadSeriesVolume(s: StoredSeries): Promise<Volume> {
       seriesId: s.id,
     });
   return volume;
+}
+
+export async function loadSeriesVolume(s: StoredSeries): Promise<Volume> {
+  return componentOf(await loadSeriesFiles(s), s);
+}
+
+/**
+ * Reads each set of files once for all the rows of a stack (DCE phases or b-values stored as
+ * components of one series): the loader a job uses when it needs several components.
+ */
+export function stackLoader(): (s: StoredSeries) => Promise<Volume> {
+  const read = new Map<string, Promise<Volume>>();
+  return async (s) => {
+    const key = `${s.sourceFolder}\0${s.files.map((f) => f.sha256).join(',')}`;
+    let p = read.get(key);
+    if (!p) read.set(key, (p = loadSeriesFiles(s)));
+    return componentOf(await p, s);
+  };
 }

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../api/errors.js';
-import type { ImagesImportParams, Series, SequenceRuleDto, VerifyResult } from '../../api/images.js';
+import type {
+  ImagesAdcParams,
+  ImagesImportParams,
+  ImagesTicParams,
+  Series,
+  SequenceRuleDto,
+  VerifyResult,
+} from '../../api/images.js';
 import { SequenceRuleSchema, SeriesAttributesSchema } from '../../api/images.js';
 import { DEFAULT_SEQUENCE_RULES, recognizeSequence } from '../../compute/imaging/sequenceRules.js';
 import { RULES_META_KEY } from '../../compute/jobs/image-import.js';
@@ -48,6 +55,27 @@ export class ImagesService {
       );
     const job = this.jobs.start('images.import', { ...params, folder });
     return { jobId: job.id };
+  }
+
+  /** Starts `images.adc` (ADC maps from DWI) after checking the study can be written. */
+  startAdc(params: ImagesAdcParams): { jobId: number } {
+    this.db(true);
+    return { jobId: this.jobs.start('images.adc', params).id };
+  }
+
+  /** Starts `images.tic` after checking the variable it would fill can hold TIC types. */
+  startTic(params: ImagesTicParams): { jobId: number } {
+    const db = this.db(true);
+    if (params.variable !== null) {
+      const v = db.prepare('SELECT scope, type FROM variable WHERE name = ?').get(params.variable) as
+        { scope: string; type: string } | undefined;
+      if (v && (v.scope !== 'lesion' || (v.type !== 'ordinal' && v.type !== 'categorical')))
+        throw new AppError(
+          'VALIDATION',
+          `Variable "${params.variable}" is a ${v.scope} ${v.type} variable; TIC types need a lesion variable with levels I, II and III.`,
+        );
+    }
+    return { jobId: this.jobs.start('images.tic', params).id };
   }
 
   list(patientId?: number): Series[] {

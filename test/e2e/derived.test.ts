@@ -1,0 +1,92 @@
+/// <reference lib="dom" />
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDemoStudy } from '../../main/services/demo.js';
+import { createServices } from '../../main/services/index.js';
+import { tmpDir } from '../helpers/tmp.js';
+import { openBrowser, serve, type Browser, type Served } from './harness.js';
+
+/**
+ * Derived images end to end on a two-patient demo study: the Segmentation view computes the
+ * lesions' time–intensity curves from the REF DCE masks, lists their types, draws the selected
+ * curve and fills the computed lesion variable (checked in the study file: one value per curve,
+ * each equal to the type shown); the Images view computes ADC maps (forced, since the demo
+ * has scanner maps) and the new series appear in the series table.
+ */
+
+let t: ReturnType<typeof tmpDir>;
+let app: Served;
+let browser: Browser;
+let studyFile: string;
+
+beforeAll(async () => {
+  t = tmpDir('radstudy-e2e-derived-');
+  studyFile = path.join(t.dir, 'demo.radstudy');
+  const services = createServices({ mode: 'test', configDir: t.dir });
+  try {
+    await createDemoStudy(services, { out: studyFile, patients: 2, seed: 9 });
+  } finally {
+    await services.shutdown();
+  }
+  app = await serve(['--study', studyFile, '--port', '0'], { RADSTUDY_CONFIG_DIR: t.dir });
+  browser = await openBrowser();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  t?.cleanup();
+});
+
+describe('Derived images (Playwright + Debian Chromium)', () => {
+  it('computes TIC types from the Segmentation view and fills the lesion variable', async () => {
+    const { page } = browser;
+    await page.goto(app.url);
+    await page.getByTestId('nav-segmentation').click();
+    await expect.poll(() => page.getByTestId('tic-compute').isVisible(), { timeout: 10_000 }).toBe(true);
+    await page.getByTestId('tic-compute').click();
+    await expect.poll(() => page.getByTestId('tic-summary').isVisible(), { timeout: 60_000 }).toBe(true);
+    const summary = (await page.getByTestId('tic-summary').textContent()) ?? '';
+    const n = Number(/(\d+) lesion curve/.exec(summary)?.[1]);
+    expect(n).toBeGreaterThanOrEqual(2);
+    expect(summary).toContain(`${n} value(s) written to tic_type_auto`);
+    const rows = page.getByTestId('tic-table').locator('tbody tr');
+    expect(await rows.count()).toBe(n);
+    const shown = new Map<string, string>();
+    for (const r of await rows.all()) {
+      const cells = await r.locator('td').allTextContents();
+      shown.set(cells[0]!, cells[1]!.split(' ')[0]!);
+    }
+    await rows.nth(1).click();
+    const chart = page.getByTestId('tic-chart');
+    await expect.poll(() => chart.getAttribute('aria-label')).toMatch(/Time–intensity curve of .+: type (I|II|III)$/);
+    const d = (await page.getByTestId('tic-curve').getAttribute('d')) ?? '';
+    expect(d.split('L').length).toBe(7); // seven DCE phases
+
+    const db = new Database(studyFile, { readonly: true });
+    try {
+      const stored = db
+        .prepare(
+          `SELECT p.code || '/' || l.code AS lesion, v.txt FROM lesion_value v JOIN lesion l ON l.id = v.lesion_id
+             JOIN patient p ON p.id = l.patient_id WHERE v.variable_id = (SELECT id FROM variable WHERE name = 'tic_type_auto')`,
+        )
+        .all() as { lesion: string; txt: string }[];
+      expect(stored.length).toBe(n);
+      for (const s of stored) expect(shown.get(s.lesion)).toBe(s.txt);
+    } finally {
+      db.close();
+    }
+  }, 120_000);
+
+  it('computes ADC maps from the Images view and lists the derived series', async () => {
+    const { page } = browser;
+    await page.getByTestId('nav-images').click();
+    await expect.poll(() => page.getByTestId('adc-compute').isVisible(), { timeout: 10_000 }).toBe(true);
+    await page.getByTestId('adc-force').check();
+    await page.getByTestId('adc-compute').click();
+    await expect
+      .poll(() => page.getByTestId('adc-summary').textContent(), { timeout: 60_000 })
+      .toMatch(/2 ADC map\(s\) computed, 2 series recorded/);
+    await expect.poll(() => page.getByText(/ADC \(RadStudy, b=/).count(), { timeout: 10_000 }).toBe(2);
+  }, 120_000);
+});
