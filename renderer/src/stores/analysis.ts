@@ -47,6 +47,9 @@ export interface SpecChoices {
 
 export const MODEL_LABELS: Record<string, string> = {
   logistic: 'Logistic regression',
+  logistic_l1: 'LASSO logistic (L1, λ by CV)',
+  logistic_l2: 'Ridge logistic (L2, λ by CV)',
+  logistic_elasticnet: 'Elastic-net logistic (α 0.5, λ by CV)',
   knn: 'k-nearest neighbours',
   naive_bayes: 'Gaussian naive Bayes',
   tree: 'Decision tree (CART)',
@@ -54,6 +57,7 @@ export const MODEL_LABELS: Record<string, string> = {
   gradient_boosting: 'Gradient boosting',
   svm_linear: 'SVM (linear kernel)',
   svm_rbf: 'SVM (RBF kernel)',
+  mlp: 'Neural network (MLP)',
 };
 
 export function buildSpec(c: SpecChoices): Record<string, unknown> {

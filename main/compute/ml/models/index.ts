@@ -11,10 +11,15 @@ import { fitTree, restoreTree } from './tree.js';
 import { fitGradientBoosting, restoreGradientBoosting } from './gradientBoosting.js';
 import { fitRandomForest, restoreRandomForest } from './randomForest.js';
 import { fitSvm, restoreSvm } from './svm.js';
+import { fitMlp, restoreMlp } from './mlp.js';
+import { fitPenalizedLogistic, restorePenalizedLogistic } from './penalizedLogistic.js';
 import type { ClassifierKind } from '../types.js';
 
 export const AVAILABLE_MODELS: readonly ClassifierKind[] = [
   'logistic',
+  'logistic_l1',
+  'logistic_l2',
+  'logistic_elasticnet',
   'knn',
   'naive_bayes',
   'tree',
@@ -22,6 +27,7 @@ export const AVAILABLE_MODELS: readonly ClassifierKind[] = [
   'gradient_boosting',
   'svm_linear',
   'svm_rbf',
+  'mlp',
 ];
 
 function unavailable(kind: string): never {
@@ -35,6 +41,10 @@ export const registryFitter: ClassifierFitter = (spec, X, y, seed, names) => {
         throw new StatsInputError(`model 'logistic' takes no parameters (got ${Object.keys(spec.params).join(', ')})`);
       }
       return fitLogistic(X, y, names);
+    case 'logistic_l1':
+    case 'logistic_l2':
+    case 'logistic_elasticnet':
+      return fitPenalizedLogistic(spec.kind, X, y, spec.params ?? {}, seed, names);
     case 'knn':
       return fitKnn(X, y, spec.params);
     case 'naive_bayes':
@@ -48,6 +58,8 @@ export const registryFitter: ClassifierFitter = (spec, X, y, seed, names) => {
     case 'svm_linear':
     case 'svm_rbf':
       return fitSvm(spec.kind, X, y, spec.params, seed);
+    case 'mlp':
+      return fitMlp(X, y, spec.params ?? {}, seed);
     default:
       return unavailable(spec.kind);
   }
@@ -57,6 +69,10 @@ export const registryRestorer: ClassifierRestorer = (saved) => {
   switch (saved.kind) {
     case 'logistic':
       return restoreLogistic(saved);
+    case 'logistic_l1':
+    case 'logistic_l2':
+    case 'logistic_elasticnet':
+      return restorePenalizedLogistic(saved);
     case 'knn':
       return restoreKnn(saved);
     case 'naive_bayes':
@@ -70,6 +86,8 @@ export const registryRestorer: ClassifierRestorer = (saved) => {
     case 'svm_linear':
     case 'svm_rbf':
       return restoreSvm(saved);
+    case 'mlp':
+      return restoreMlp(saved);
     default:
       return unavailable(saved.kind);
   }
