@@ -83,6 +83,23 @@ export const AnalysisModelSummarySchema = z.object({
       correctedBrier: z.number(),
     })
     .nullable(),
+  /** SHAP values (log-odds) and permutation importance on one set, when the spec asked for them. */
+  explanation: z
+    .object({
+      set: z.string(),
+      method: z.string(),
+      features: z.array(z.string()),
+      baseValue: z.number(),
+      meanAbsShap: z.array(z.number()),
+      /** rows × features: SHAP values, and the model inputs they explain. */
+      shap: z.array(z.array(z.number())),
+      values: z.array(z.array(z.number())),
+      permutation: z
+        .object({ baseline: z.number(), repeats: z.number().int(), mean: z.array(z.number()), sd: z.array(z.number()) })
+        .nullable(),
+    })
+    .nullable()
+    .default(null),
   warnings: z.array(z.string()),
 });
 export const AnalysisSummarySchema = z.object({

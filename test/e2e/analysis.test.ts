@@ -106,12 +106,15 @@ describe('Analysis view (Playwright + Debian Chromium)', () => {
     await page.getByTestId('analysis-combat').check();
     await page.locator('#an-name').fill('Harmonised');
     await page.getByTestId('analysis-bootstrap-b').fill('20');
+    await page.getByTestId('analysis-explain').check();
     const spec = JSON.parse(await page.getByTestId('analysis-spec').inputValue()) as {
       steps: { step: string }[];
       bootstrap?: { B: number };
+      explain?: object;
     };
     expect(spec.steps.map((s) => s.step)).toContain('combat');
     expect(spec.bootstrap).toEqual({ B: 20 });
+    expect(spec.explain).toEqual({});
     await page.getByTestId('analysis-run').click();
     await expect
       .poll(() => page.getByTestId('analysis-steps').first().textContent(), { timeout: 60_000 })
@@ -120,6 +123,12 @@ describe('Analysis view (Playwright + Debian Chromium)', () => {
     expect(await page.getByTestId('analysis-bootstrap').first().textContent()).toMatch(
       /Bootstrap validation \(B = 20, patients resampled(, \d+ failed)?\): AUC 0\.\d{3} apparent → 0\.\d{3}\s+optimism-corrected, 0\.\d{3} \.632\+/,
     );
+    // SHAP summary: one row per final feature, a dot per explained test lesion.
+    const shap = page.getByTestId('analysis-shap').first();
+    expect(await shap.locator('figcaption').textContent()).toMatch(/SHAP values on the test set \((linear-exact|kernel-exact)/);
+    const featureRows = shap.locator('g.feature-row');
+    expect(await featureRows.count()).toBeGreaterThan(0);
+    expect(await featureRows.first().locator('circle').count()).toBeGreaterThan(5);
     expect(pageErrors()).toEqual([]);
   }, 120_000);
 });

@@ -13,6 +13,7 @@ import { StatsInputError } from '../stats/common.js';
 import { makeFolds, makeSplit, ROLE_CODE } from './split.js';
 import type { Split } from './split.js';
 import { fitPipeline, predictPipeline } from './pipeline.js';
+import { explainModel, type ModelExplanation } from './explainAnalysis.js';
 import { registryFitter } from './models/index.js';
 import type { ClassifierFitter, SavedPipeline } from './pipeline.js';
 import type { RowContext } from './steps.js';
@@ -37,6 +38,8 @@ export const ENGINE_VERSION = 'radstudy-ml 1';
 
 export type SetName = 'train' | 'cv' | 'test' | 'external';
 
+export type { ModelExplanation } from './explainAnalysis.js';
+
 export interface ModelResult {
   name: string;
   kind: string;
@@ -58,6 +61,7 @@ export interface ModelResult {
   /** Probability per row, NaN for rows outside the set ('cv' = out-of-fold, mean over repeats). */
   predictions: Record<SetName, number[]>;
   warnings: string[];
+  explanation?: ModelExplanation;
 }
 
 export interface AnalysisResult {
@@ -305,6 +309,15 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
         mWarnings.push(`${set} set: ${e.message}`);
       }
     };
+    let explanation: ModelExplanation | undefined;
+    if (spec.explain && final.saved.features.length > 0) {
+      try {
+        explanation = explainModel(spec, final, ds, { train, test, external }, rowContext);
+      } catch (e) {
+        if (!(e instanceof StatsInputError)) throw e;
+        mWarnings.push(`explanations: ${e.message}`);
+      }
+    }
     measure('train', train);
     measure('cv', train);
     measure('test', test);
@@ -323,6 +336,7 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
       metrics,
       predictions,
       warnings: mWarnings,
+      ...(explanation ? { explanation } : {}),
     });
   }
   const comparison: AnalysisResult['comparison'] = {};

@@ -113,6 +113,18 @@ export function alignInputs(saved: SavedPipeline, X: DataMatrix, names: readonly
 }
 
 /** P(y = 1) for every row of X, whose columns are named `names` (any order, extra columns ignored). */
+/** The model's own inputs for rows of X: the data after every fitted step (SHAP and permutation importance explain these). */
+export function transformPipeline(
+  p: FittedPipeline,
+  X: DataMatrix,
+  names: readonly string[] = p.saved.inputs,
+  rows: RowContext = {},
+): DataMatrix {
+  let cur = alignInputs(p.saved, X, names);
+  for (const s of p.saved.steps) cur = applyStep(s, cur, rows);
+  return cur;
+}
+
 export function predictPipeline(
   p: FittedPipeline,
   X: DataMatrix,

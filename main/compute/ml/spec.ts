@@ -178,6 +178,28 @@ export const AnalysisSpecSchema = z
       .describe(
         "bootstrap internal validation of each model's whole pipeline on the training set (patients resampled): optimism-corrected AUC, calibration slope and Brier (rms::validate), .632+ AUC",
       ),
+    explain: z
+      .object({
+        set: z
+          .enum(['test', 'external', 'train'])
+          .optional()
+          .describe('rows explained; default: test, else external, else training'),
+        background: z.number().int().min(5).max(500).default(30).describe('training rows drawn as the SHAP background'),
+        maxRows: z.number().int().min(1).max(5000).default(300),
+        samples: z
+          .number()
+          .int()
+          .min(16)
+          .max(100_000)
+          .default(2048)
+          .describe('Kernel SHAP coalitions (all when 2^M − 2 is fewer)'),
+        permutationRepeats: z.number().int().min(1).max(200).default(10),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'explanations of each final model on its own inputs: SHAP values (exact for linear models, Kernel SHAP otherwise; log-odds) and permutation importance (AUC decrease)',
+      ),
     steps: z.array(StepSpecSchema).default([]),
     models: z.array(ModelSpecSchema).min(1),
     seed: Seed.default(1),

@@ -72,6 +72,25 @@ export function summarize(id: number, createdAt: string, dataSource: string, sha
             risk: m.nomogram.risk,
           }
         : null,
+      explanation: m.explanation
+        ? {
+            set: m.explanation.set,
+            method: m.explanation.method,
+            features: m.explanation.features,
+            baseValue: m.explanation.baseValue,
+            meanAbsShap: m.explanation.meanAbsShap,
+            shap: m.explanation.shap,
+            values: m.explanation.values,
+            permutation: m.explanation.permutation
+              ? {
+                  baseline: m.explanation.permutation.baseline,
+                  repeats: m.explanation.permutation.repeats,
+                  mean: m.explanation.permutation.mean,
+                  sd: m.explanation.permutation.sd,
+                }
+              : null,
+          }
+        : null,
       bootstrap: m.bootstrap
         ? {
             B: m.bootstrap.B,

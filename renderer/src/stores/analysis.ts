@@ -31,6 +31,8 @@ export interface SpecChoices {
   balance: string[];
   /** Bootstrap replicates for internal validation (0 = none). */
   bootstrap: number;
+  /** SHAP values and permutation importance of each final model. */
+  explain: boolean;
   scale: boolean;
   variance: boolean;
   univariate: boolean;
@@ -93,6 +95,7 @@ export function buildSpec(c: SpecChoices): Record<string, unknown> {
     features: { include: c.include.split(/[\s,]+/).filter(Boolean), exclude },
     balance: c.balance,
     ...(c.bootstrap > 0 ? { bootstrap: { B: c.bootstrap } } : {}),
+    ...(c.explain ? { explain: {} } : {}),
     split,
     cv: { method: 'kfold', k: c.k, repeats: c.repeats },
     steps,
