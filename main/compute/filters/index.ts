@@ -20,6 +20,7 @@ import type { Volume } from '../imaging/volume.js';
 import type { RadiomicsSettings } from '../radiomics/settings.js';
 import { laplacianOfGaussian, logApplicable, logImageName } from './log.js';
 import { exponentialImage, gradientMagnitudeImage, logarithmImage, squareImage, squareRootImage } from './simple.js';
+import { lbp2DImage, lbp3DImages } from './lbp.js';
 import type { NamedImage } from './wavelet.js';
 import { waveletImages } from './wavelet.js';
 
@@ -28,8 +29,9 @@ export { waveletImages, swtnLevel } from './wavelet.js';
 export { waveletBank, SUPPORTED_WAVELETS } from './waveletBanks.js';
 export { laplacianOfGaussian, logApplicable, logImageName } from './log.js';
 export { exponentialImage, gradientMagnitudeImage, logarithmImage, squareImage, squareRootImage } from './simple.js';
+export { lbp2DImage, lbp3DImages, icosphereVertices } from './lbp.js';
 
-/** PyRadiomics image-type keys (parameter file `imageType`), except LBP2D/LBP3D (not yet). */
+/** PyRadiomics image-type keys (parameter file `imageType`). */
 export const IMAGE_TYPES = [
   'Original',
   'Wavelet',
@@ -39,23 +41,45 @@ export const IMAGE_TYPES = [
   'Logarithm',
   'Exponential',
   'Gradient',
+  'LBP2D',
+  'LBP3D',
 ] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
 
 /** The settings the filters read (PyRadiomics names); the global settings merged with the image type's own. */
 export type FilterSettings = Partial<
-  Pick<RadiomicsSettings, 'sigma' | 'wavelet' | 'start_level' | 'level' | 'force2D' | 'force2Ddimension' | 'gradientUseSpacing'>
+  Pick<
+    RadiomicsSettings,
+    | 'sigma'
+    | 'wavelet'
+    | 'start_level'
+    | 'level'
+    | 'force2D'
+    | 'force2Ddimension'
+    | 'gradientUseSpacing'
+    | 'lbp2DRadius'
+    | 'lbp2DSamples'
+    | 'lbp2DMethod'
+    | 'lbp3DLevels'
+    | 'lbp3DIcosphereRadius'
+    | 'lbp3DIcosphereSubdivision'
+    | 'label'
+  >
 >;
 
 /**
  * The derived images of one image type. `warnings` receives what PyRadiomics would log as a
- * warning when it yields nothing for a parameter (LoG σ ≤ 0 or too large for the image).
+ * warning when it yields nothing for a parameter (LoG σ ≤ 0 or too large for the image) or
+ * computes something questionable (LBP in 2D with 3D features and the reverse).
+ * `mask` (voxels equal to `settings.label`, default 1) is needed by LBP3D only, which
+ * PyRadiomics computes on the ROI voxels alone.
  */
 export function applyImageType(
   image: Volume,
   imageType: ImageType,
   settings: FilterSettings = {},
   warnings: string[] = [],
+  mask?: Volume,
 ): NamedImage[] {
   const scalar = (v: Volume): Volume<Float64Array> | Volume<Float32Array> =>
     v.data instanceof Float64Array || v.data instanceof Float32Array
@@ -103,5 +127,29 @@ export function applyImageType(
       return [{ name: 'exponential', volume: exponentialImage(image) }];
     case 'Gradient':
       return [{ name: 'gradient', volume: gradientMagnitudeImage(image, settings.gradientUseSpacing ?? true) }];
+    case 'LBP2D':
+      if (!settings.force2D)
+        warnings.push('Calculating Local Binary Pattern in 2D, but extracting features in 3D. Use with caution!');
+      return [
+        {
+          name: 'lbp-2D',
+          volume: lbp2DImage(image, {
+            radius: settings.lbp2DRadius ?? 1,
+            samples: settings.lbp2DSamples ?? 8,
+            method: settings.lbp2DMethod ?? 'uniform',
+            force2Ddimension: settings.force2Ddimension ?? 0,
+          }),
+        },
+      ];
+    case 'LBP3D': {
+      if (!mask) throw new Error('the LBP3D image type needs the ROI mask (PyRadiomics computes it on ROI voxels only)');
+      if (settings.force2D)
+        warnings.push('Calculating Local Binary Pattern in 3D, but extracting features in 2D. Use with caution!');
+      return lbp3DImages(image, mask, settings.label ?? 1, {
+        levels: settings.lbp3DLevels ?? 2,
+        icosphereRadius: settings.lbp3DIcosphereRadius ?? 1,
+        icosphereSubdivision: settings.lbp3DIcosphereSubdivision ?? 1,
+      });
+    }
   }
 }

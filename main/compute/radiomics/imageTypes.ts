@@ -115,7 +115,7 @@ export function extractImageTypes(image: Volume, mask: Volume, params: ImageType
     for (const t of derivedTypes) {
       const s = settingsOf(t);
       const filterWarnings: string[] = [];
-      const derived = applyImageType(inputs.image, t, s, filterWarnings);
+      const derived = applyImageType(inputs.image, t, { ...s, label: 1 }, filterWarnings, inputs.mask);
       warnings.push(...filterWarnings.map((w) => `${t}: ${w}`));
       for (const d of derived) {
         const r = extractFeatures(

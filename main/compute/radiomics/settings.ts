@@ -72,7 +72,7 @@ export interface RadiomicsSettings {
   gradientUseSpacing: boolean;
   lbp2DRadius: number;
   lbp2DSamples: number;
-  lbp2DMethod: 'default' | 'ror' | 'uniform' | 'var';
+  lbp2DMethod: 'default' | 'ror' | 'uniform' | 'nri_uniform' | 'var';
   lbp3DLevels: number;
   lbp3DIcosphereRadius: number;
   lbp3DIcosphereSubdivision: number;
@@ -112,7 +112,8 @@ export const DEFAULT_SETTINGS: Readonly<RadiomicsSettings> = Object.freeze({
   wavelet: 'coif1',
   gradientUseSpacing: true,
   lbp2DRadius: 1,
-  lbp2DSamples: 9,
+  // PyRadiomics' code default (getLBP2DImage: kwargs.get('lbp2DSamples', 8)); its docs say 9.
+  lbp2DSamples: 8,
   lbp2DMethod: 'uniform',
   lbp3DLevels: 2,
   lbp3DIcosphereRadius: 1,
@@ -191,7 +192,7 @@ const SETTING_CHECKS: Record<keyof RadiomicsSettings, Check> = {
   gradientUseSpacing: bool,
   lbp2DRadius: num({ minEx: 0 }),
   lbp2DSamples: num({ int: true, min: 1 }),
-  lbp2DMethod: oneOf(['default', 'ror', 'uniform', 'var']),
+  lbp2DMethod: oneOf(['default', 'ror', 'uniform', 'nri_uniform', 'var']),
   lbp3DLevels: num({ int: true, min: 1 }),
   lbp3DIcosphereRadius: num({ minEx: 0 }),
   lbp3DIcosphereSubdivision: num({ int: true, min: 0 }),
