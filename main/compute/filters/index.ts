@@ -20,6 +20,7 @@ import type { Volume } from '../imaging/volume.js';
 import type { RadiomicsSettings } from '../radiomics/settings.js';
 import { laplacianOfGaussian, logApplicable, logImageName } from './log.js';
 import { exponentialImage, gradientMagnitudeImage, logarithmImage, squareImage, squareRootImage } from './simple.js';
+import { ibsiFilterName, ibsiResponseMap, type IbsiFilterSpec } from './ibsi2/index.js';
 import { lbp2DImage, lbp3DImages } from './lbp.js';
 import type { NamedImage } from './wavelet.js';
 import { waveletImages } from './wavelet.js';
@@ -43,11 +44,15 @@ export const IMAGE_TYPES = [
   'Gradient',
   'LBP2D',
   'LBP3D',
+  'IBSI2',
 ] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
 
-/** The settings the filters read (PyRadiomics names); the global settings merged with the image type's own. */
-export type FilterSettings = Partial<
+/**
+ * The settings the filters read (PyRadiomics names); the global settings merged with the image
+ * type's own. `filters`: the IBSI 2 filter specifications of the IBSI2 image type.
+ */
+export type FilterSettings = { filters?: IbsiFilterSpec[] } & Partial<
   Pick<
     RadiomicsSettings,
     | 'sigma'
@@ -120,8 +125,10 @@ export function applyImageType(
     case 'Square':
       return [{ name: 'square', volume: squareImage(image) }];
     case 'SquareRoot':
+      warnNegative(image, 'squareroot', warnings);
       return [{ name: 'squareroot', volume: squareRootImage(image) }];
     case 'Logarithm':
+      warnNegative(image, 'logarithm', warnings);
       return [{ name: 'logarithm', volume: logarithmImage(image) }];
     case 'Exponential':
       return [{ name: 'exponential', volume: exponentialImage(image) }];
@@ -141,6 +148,18 @@ export function applyImageType(
           }),
         },
       ];
+    case 'IBSI2': {
+      const specs = settings.filters ?? [];
+      if (specs.length === 0) throw new Error('the IBSI2 image type needs a list of filters (imageType.IBSI2.filters)');
+      return specs.map((spec, i) => {
+        const name = ibsiFilterName(spec);
+        try {
+          return { name, volume: ibsiResponseMap(image, spec) };
+        } catch (err) {
+          throw new Error(`imageType.IBSI2.filters[${i}] (${name}): ${(err as Error).message}`);
+        }
+      });
+    }
     case 'LBP3D': {
       if (!mask) throw new Error('the LBP3D image type needs the ROI mask (PyRadiomics computes it on ROI voxels only)');
       if (settings.force2D)
@@ -151,5 +170,20 @@ export function applyImageType(
         icosphereSubdivision: settings.lbp3DIcosphereSubdivision ?? 1,
       });
     }
+  }
+}
+
+/**
+ * PyRadiomics documents that SquareRoot and Logarithm take the absolute value and give negative
+ * intensities a negative result (f(x) = −f(−x)); it computes them without a message. We do the
+ * same and say so, because a user expecting √x or ln(x + 1) of a non-negative image should know.
+ */
+function warnNegative(image: Volume, name: string, warnings: string[]): void {
+  let negative = 0;
+  for (let o = 0; o < image.data.length; o++) if (image.data[o]! < 0) negative++;
+  if (negative > 0) {
+    warnings.push(
+      `${negative} voxel(s) have negative intensities: ${name} uses |x| and makes their result negative (f(x) = −f(−x)), as PyRadiomics documents`,
+    );
   }
 }

@@ -9,6 +9,7 @@
  * the key, never silently ignored.
  */
 import { parse as parseYaml } from 'yaml';
+import { parseIbsiFilterSpec, type IbsiFilterSpec } from '../filters/ibsi2/index.js';
 import { parsePreprocessing, type PreprocessingSettings } from '../filters/preprocessing.js';
 import { RadiomicsInputError } from './errors.js';
 import { FEATURE_CLASSES, FEATURE_NAMES } from './featureNames.js';
@@ -258,8 +259,13 @@ export const IMAGE_TYPES = [
   'Gradient',
   'LBP2D',
   'LBP3D',
+  // RadStudy's key (not PyRadiomics'): IBSI chapter 2 filters, `IBSI2: {filters: [{filter: laws, …}, …]}`.
+  'IBSI2',
 ] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
+
+/** An image type's own settings; `filters` only for IBSI2 (the IBSI 2 filter specifications). */
+export type ImageTypeOverrides = Partial<RadiomicsSettings> & { filters?: IbsiFilterSpec[] };
 
 /** Enabled features: class → feature names (an empty list means all non-deprecated features). */
 export type EnabledFeatures = Partial<Record<FeatureClassName, string[]>>;
@@ -267,7 +273,7 @@ export type EnabledFeatures = Partial<Record<FeatureClassName, string[]>>;
 export interface ParameterFile {
   settings: RadiomicsSettings;
   /** Image type → settings that override `settings` for that image type only (raw, checked). */
-  imageTypes: Partial<Record<ImageType, Partial<RadiomicsSettings>>>;
+  imageTypes: Partial<Record<ImageType, ImageTypeOverrides>>;
   featureClasses: EnabledFeatures;
   voxelSettings: Record<string, unknown>;
   /** RadStudy's `preprocessing` section (N4, intensity normalisation); absent when the file has none. */
@@ -312,10 +318,27 @@ export function parseParameterFile(text: string, source = 'parameter file'): Par
     if (!(IMAGE_TYPES as readonly string[]).includes(name)) {
       fail(at, `unknown image type "${name}" (expected one of ${IMAGE_TYPES.join(', ')})`);
     }
-    const overrides = asMapping(custom, at) ?? {};
+    const overrides = { ...(asMapping(custom, at) ?? {}) };
+    let filters: IbsiFilterSpec[] | undefined;
+    if (name === 'IBSI2') {
+      const list = overrides.filters;
+      delete overrides.filters;
+      if (!Array.isArray(list) || list.length === 0) {
+        fail(`${at}.filters`, 'expected a non-empty list of IBSI 2 filter specifications (e.g. - {filter: mean, support: 15})');
+      }
+      filters = (list as unknown[]).map((raw, i) => {
+        try {
+          return parseIbsiFilterSpec(raw, `filters[${i}]`);
+        } catch (err) {
+          return fail(at, (err as Error).message);
+        }
+      });
+    }
     // Check the overrides with the same rules, but keep only the keys that were given.
     resolveSettings(overrides, at);
-    imageTypes[name as ImageType] = overrides as Partial<RadiomicsSettings>;
+    imageTypes[name as ImageType] = filters
+      ? { ...(overrides as Partial<RadiomicsSettings>), filters }
+      : (overrides as Partial<RadiomicsSettings>);
   }
 
   const featureClasses: EnabledFeatures = {};
