@@ -12,6 +12,7 @@
  * the 2D filter is applied in the three orthogonal planes (x–y, x–z, y–z) and those are pooled
  * too. Without rotation invariance the filter runs in the x–y plane, slice by slice.
  */
+import { fft1d, ifft1d, nextPowerOfTwo } from '../../radiomics/fft.js';
 import { padIndex, type PaddingMode, type Size3 } from './convolution.js';
 
 export type GaborResponse = 'modulus' | 'real' | 'imaginary' | 'argument';
@@ -31,6 +32,8 @@ export interface GaborOptions {
   spacingMm: readonly [number, number, number];
   /** Kernel half-width in σ (default 4). */
   truncate?: number;
+  /** Force the direct (true) or FFT (false) convolution; by default FFT for kernels wider than 9. */
+  direct?: boolean;
 }
 
 /** The complex kernel on a (2R + 1)² grid, x (first plane axis) fastest. */
@@ -112,6 +115,109 @@ function convolvePlane(
   return { re: outRe, im: outIm };
 }
 
+/** 2D DFT in place of a P_a × P_b grid (a fastest), both powers of two. */
+function fft2(re: Float64Array, im: Float64Array, pa: number, pb: number, inverse: boolean): void {
+  const lr = new Float64Array(Math.max(pa, pb));
+  const li = new Float64Array(Math.max(pa, pb));
+  const run = (len: number, at: (t: number) => number, count: number, start: (l: number) => number) => {
+    const r = lr.subarray(0, len);
+    const i = li.subarray(0, len);
+    for (let l = 0; l < count; l++) {
+      const s = start(l);
+      for (let t = 0; t < len; t++) {
+        r[t] = re[s + at(t)]!;
+        i[t] = im[s + at(t)]!;
+      }
+      if (inverse) ifft1d(r, i);
+      else fft1d(r, i);
+      for (let t = 0; t < len; t++) {
+        re[s + at(t)] = r[t]!;
+        im[s + at(t)] = i[t]!;
+      }
+    }
+  };
+  run(
+    pa,
+    (t) => t,
+    pb,
+    (l) => l * pa,
+  );
+  run(
+    pb,
+    (t) => t * pa,
+    pa,
+    (l) => l,
+  );
+}
+
+/**
+ * The same convolution as convolvePlane through the FFT: each plane is padded by 2R with the
+ * padding mode (the padded samples are exactly those the direct sum reads) and placed in a
+ * power-of-two grid P ≥ n + 2R; the circular convolution at p + 2R then equals the linear one.
+ */
+function convolvePlaneFft(
+  src: Float64Array,
+  size: Size3,
+  a: number,
+  b: number,
+  kernel: { re: Float64Array; im: Float64Array; radius: number },
+  padding: PaddingMode,
+): { re: Float64Array; im: Float64Array } {
+  const strides = [1, size[0], size[0] * size[1]];
+  const c = 3 - a - b;
+  const na = size[a]!;
+  const nb = size[b]!;
+  const nc = size[c]!;
+  const R = kernel.radius;
+  const w = 2 * R + 1;
+  const pa = nextPowerOfTwo(na + 2 * R);
+  const pb = nextPowerOfTwo(nb + 2 * R);
+  const kr = new Float64Array(pa * pb);
+  const ki = new Float64Array(pa * pb);
+  for (let my = 0; my < w; my++)
+    for (let mx = 0; mx < w; mx++) {
+      kr[mx + pa * my] = kernel.re[my * w + mx]!;
+      ki[mx + pa * my] = kernel.im[my * w + mx]!;
+    }
+  fft2(kr, ki, pa, pb, false);
+  const ia = Int32Array.from({ length: na + 2 * R }, (_, t) => padIndex(t - R, na, padding));
+  const ib = Int32Array.from({ length: nb + 2 * R }, (_, t) => padIndex(t - R, nb, padding));
+  const outRe = new Float64Array(src.length);
+  const outIm = new Float64Array(src.length);
+  const xr = new Float64Array(pa * pb);
+  const xi = new Float64Array(pa * pb);
+  const sa = strides[a]!;
+  const sb = strides[b]!;
+  for (let k = 0; k < nc; k++) {
+    const base = k * strides[c]!;
+    xr.fill(0);
+    xi.fill(0);
+    for (let tb = 0; tb < ib.length; tb++) {
+      const qb = ib[tb]!;
+      if (qb < 0) continue;
+      for (let ta = 0; ta < ia.length; ta++) {
+        const qa = ia[ta]!;
+        if (qa >= 0) xr[ta + pa * tb] = src[base + qa * sa + qb * sb]!;
+      }
+    }
+    fft2(xr, xi, pa, pb, false);
+    for (let o = 0; o < xr.length; o++) {
+      const r = xr[o]! * kr[o]! - xi[o]! * ki[o]!;
+      xi[o] = xr[o]! * ki[o]! + xi[o]! * kr[o]!;
+      xr[o] = r;
+    }
+    fft2(xr, xi, pa, pb, true);
+    for (let q = 0; q < nb; q++)
+      for (let p = 0; p < na; p++) {
+        const o = base + p * sa + q * sb;
+        const s = p + 2 * R + pa * (q + 2 * R);
+        outRe[o] = xr[s]!;
+        outIm[o] = xi[s]!;
+      }
+  }
+  return { re: outRe, im: outIm };
+}
+
 function respond(re: Float64Array, im: Float64Array, kind: GaborResponse): Float64Array {
   const out = new Float64Array(re.length);
   for (let o = 0; o < out.length; o++) {
@@ -146,7 +252,8 @@ export function gaborFilter(src: Float64Array, size: Size3, options: GaborOption
     const spacing = Math.max(spacingMm[a]!, spacingMm[b]!);
     for (const t of thetas) {
       const kernel = gaborKernel(sigmaMm / spacing, lambdaMm / spacing, gamma, (t * Math.PI) / 180, truncate);
-      const { re, im } = convolvePlane(src, size, a, b, kernel, padding);
+      const direct = options.direct ?? kernel.radius <= 4;
+      const { re, im } = (direct ? convolvePlane : convolvePlaneFft)(src, size, a, b, kernel, padding);
       const r = respond(re, im, response);
       for (let o = 0; o < acc.length; o++) acc[o] = acc[o]! + r[o]!;
     }
