@@ -8,6 +8,9 @@
  * - `var` on a linear ramp g = 10r + c: bilinear interpolation is exact for a linear function,
  *   so the neighbours are g_c + 10·dr_p + dc_p and the biased variance is (202 + 404·0.70711²)/8
  *   with the offsets rounded to 5 decimals (1e-12 absolute), 50.5 with exact offsets (3e-4).
+ * - scikit-image 0.26.0 local_binary_pattern itself (test/fixtures/python/lbp2d_skimage.json):
+ *   integer noise with ties and a smooth float field, P/R = 8/1, 12/1.5, 4/2, every method;
+ *   codes exactly equal, `var` within 1e-9 relative (summation order), NaN where skimage gives NaN.
  * - Rotation invariance: with P = 8, R = 1 the sample pattern maps onto itself under a 90° turn,
  *   so `uniform` and `ror` codes of the turned slice are the turned codes (exact); `default`
  *   codes are not.
@@ -95,6 +98,29 @@ describe('LBP2D codes by hand (scikit-image definitions)', () => {
     for (const c of codes) expect(Number.isInteger(c) && c >= 0 && c <= 9).toBe(true);
     expect(codes.size).toBeGreaterThan(5);
   });
+});
+
+interface Lbp2DFixture {
+  rows: number;
+  cols: number;
+  images: Record<string, number[]>;
+  cases: { image: string; P: number; R: number; method: Lbp2DMethod; codes: (number | null)[] }[];
+}
+
+describe('LBP2D against scikit-image', () => {
+  const fx = JSON.parse(
+    readFileSync(new URL('../../fixtures/python/lbp2d_skimage.json', import.meta.url), 'utf8'),
+  ) as Lbp2DFixture;
+  for (const c of fx.cases) {
+    it(`${c.image}, P = ${c.P}, R = ${c.R}, ${c.method}`, () => {
+      const got = lbp(vol([fx.cols, fx.rows, 1], fx.images[c.image]!), c.P, c.method, c.R);
+      c.codes.forEach((e, o) => {
+        if (e === null) expect(Number.isNaN(got[o])).toBe(true);
+        else if (c.method === 'var') expect(Math.abs(got[o]! - e)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(e)));
+        else expect(got[o], `pixel ${o}`).toBe(e);
+      });
+    });
+  }
 });
 
 describe('LBP2D rotation invariance (90° turn, P = 8, R = 1)', () => {
