@@ -1,11 +1,12 @@
 /**
- * IBSI 2 phase 1 mean, LoG and Laws response maps on the IBSI 2 phantoms against scipy.ndimage
- * (test/fixtures/python/ibsi2_scipy.json, scipy 1.17.1: uniform_filter, gaussian_filter with
- * derivative orders and truncate 4, convolve; Laws rotation invariance built there independently
- * with numpy.rot90 of the 3D kernel and max pooling). This is an independent implementation of the
+ * IBSI 2 phase 1 mean, LoG, Laws, Gabor (4.a.1, 4.b.1) and Simoncelli (8.a.1–8.a.3) response maps
+ * on the IBSI 2 phantoms against scipy/numpy (test/fixtures/python/ibsi2_scipy.json, scipy 1.17.1:
+ * uniform_filter, gaussian_filter with derivative orders and truncate 4, convolve of the real and
+ * imaginary Gabor kernels, numpy.fft for Simoncelli; Laws rotation invariance built there
+ * independently with numpy.rot90 of the 3D kernel and max pooling). This is an independent implementation of the
  * same definitions, not the IBSI consensus maps (those are not in ../shared/reference).
  *
- * Tolerance: mean and Laws 1e-10 of the map's largest sampled |value| (float64 sums in another
+ * Tolerance: mean, Laws, Gabor and Simoncelli 1e-10 of the map's largest sampled |value| (float64 sums in another
  * order). LoG 2e-4: scipy divides its truncated Gaussian by its own sum, while we keep IBSI's
  * analytic 1/(σ√(2π)) factor; the two differ by the Gaussian mass beyond ⌊4σ + 0.5⌋ voxels
  * (2·Φ(−(R + ½)/σ): 1.5e-5 per axis at σ = 1.5 voxels, 2.7e-5 at 2.5), which scales each factor (measured:
