@@ -20,6 +20,8 @@ import type { Volume } from '../imaging/volume.js';
 import type { RadiomicsSettings } from '../radiomics/settings.js';
 import { laplacianOfGaussian, logApplicable, logImageName } from './log.js';
 import { exponentialImage, gradientMagnitudeImage, logarithmImage, squareImage, squareRootImage } from './simple.js';
+import { ibsiFilterName, ibsiResponseMap, type IbsiFilterSpec } from './ibsi2/index.js';
+import { lbp2DImage, lbp3DImages } from './lbp.js';
 import type { NamedImage } from './wavelet.js';
 import { waveletImages } from './wavelet.js';
 
@@ -28,8 +30,9 @@ export { waveletImages, swtnLevel } from './wavelet.js';
 export { waveletBank, SUPPORTED_WAVELETS } from './waveletBanks.js';
 export { laplacianOfGaussian, logApplicable, logImageName } from './log.js';
 export { exponentialImage, gradientMagnitudeImage, logarithmImage, squareImage, squareRootImage } from './simple.js';
+export { lbp2DImage, lbp3DImages, icosphereVertices } from './lbp.js';
 
-/** PyRadiomics image-type keys (parameter file `imageType`), except LBP2D/LBP3D (not yet). */
+/** PyRadiomics image-type keys (parameter file `imageType`). */
 export const IMAGE_TYPES = [
   'Original',
   'Wavelet',
@@ -39,23 +42,49 @@ export const IMAGE_TYPES = [
   'Logarithm',
   'Exponential',
   'Gradient',
+  'LBP2D',
+  'LBP3D',
+  'IBSI2',
 ] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
 
-/** The settings the filters read (PyRadiomics names); the global settings merged with the image type's own. */
-export type FilterSettings = Partial<
-  Pick<RadiomicsSettings, 'sigma' | 'wavelet' | 'start_level' | 'level' | 'force2D' | 'force2Ddimension' | 'gradientUseSpacing'>
+/**
+ * The settings the filters read (PyRadiomics names); the global settings merged with the image
+ * type's own. `filters`: the IBSI 2 filter specifications of the IBSI2 image type.
+ */
+export type FilterSettings = { filters?: IbsiFilterSpec[] } & Partial<
+  Pick<
+    RadiomicsSettings,
+    | 'sigma'
+    | 'wavelet'
+    | 'start_level'
+    | 'level'
+    | 'force2D'
+    | 'force2Ddimension'
+    | 'gradientUseSpacing'
+    | 'lbp2DRadius'
+    | 'lbp2DSamples'
+    | 'lbp2DMethod'
+    | 'lbp3DLevels'
+    | 'lbp3DIcosphereRadius'
+    | 'lbp3DIcosphereSubdivision'
+    | 'label'
+  >
 >;
 
 /**
  * The derived images of one image type. `warnings` receives what PyRadiomics would log as a
- * warning when it yields nothing for a parameter (LoG σ ≤ 0 or too large for the image).
+ * warning when it yields nothing for a parameter (LoG σ ≤ 0 or too large for the image) or
+ * computes something questionable (LBP in 2D with 3D features and the reverse).
+ * `mask` (voxels equal to `settings.label`, default 1) is needed by LBP3D only, which
+ * PyRadiomics computes on the ROI voxels alone.
  */
 export function applyImageType(
   image: Volume,
   imageType: ImageType,
   settings: FilterSettings = {},
   warnings: string[] = [],
+  mask?: Volume,
 ): NamedImage[] {
   const scalar = (v: Volume): Volume<Float64Array> | Volume<Float32Array> =>
     v.data instanceof Float64Array || v.data instanceof Float32Array
@@ -96,12 +125,65 @@ export function applyImageType(
     case 'Square':
       return [{ name: 'square', volume: squareImage(image) }];
     case 'SquareRoot':
+      warnNegative(image, 'squareroot', warnings);
       return [{ name: 'squareroot', volume: squareRootImage(image) }];
     case 'Logarithm':
+      warnNegative(image, 'logarithm', warnings);
       return [{ name: 'logarithm', volume: logarithmImage(image) }];
     case 'Exponential':
       return [{ name: 'exponential', volume: exponentialImage(image) }];
     case 'Gradient':
       return [{ name: 'gradient', volume: gradientMagnitudeImage(image, settings.gradientUseSpacing ?? true) }];
+    case 'LBP2D':
+      if (!settings.force2D)
+        warnings.push('Calculating Local Binary Pattern in 2D, but extracting features in 3D. Use with caution!');
+      return [
+        {
+          name: 'lbp-2D',
+          volume: lbp2DImage(image, {
+            radius: settings.lbp2DRadius ?? 1,
+            samples: settings.lbp2DSamples ?? 8,
+            method: settings.lbp2DMethod ?? 'uniform',
+            force2Ddimension: settings.force2Ddimension ?? 0,
+          }),
+        },
+      ];
+    case 'IBSI2': {
+      const specs = settings.filters ?? [];
+      if (specs.length === 0) throw new Error('the IBSI2 image type needs a list of filters (imageType.IBSI2.filters)');
+      return specs.map((spec, i) => {
+        const name = ibsiFilterName(spec);
+        try {
+          return { name, volume: ibsiResponseMap(image, spec) };
+        } catch (err) {
+          throw new Error(`imageType.IBSI2.filters[${i}] (${name}): ${(err as Error).message}`);
+        }
+      });
+    }
+    case 'LBP3D': {
+      if (!mask) throw new Error('the LBP3D image type needs the ROI mask (PyRadiomics computes it on ROI voxels only)');
+      if (settings.force2D)
+        warnings.push('Calculating Local Binary Pattern in 3D, but extracting features in 2D. Use with caution!');
+      return lbp3DImages(image, mask, settings.label ?? 1, {
+        levels: settings.lbp3DLevels ?? 2,
+        icosphereRadius: settings.lbp3DIcosphereRadius ?? 1,
+        icosphereSubdivision: settings.lbp3DIcosphereSubdivision ?? 1,
+      });
+    }
+  }
+}
+
+/**
+ * PyRadiomics documents that SquareRoot and Logarithm take the absolute value and give negative
+ * intensities a negative result (f(x) = −f(−x)); it computes them without a message. We do the
+ * same and say so, because a user expecting √x or ln(x + 1) of a non-negative image should know.
+ */
+function warnNegative(image: Volume, name: string, warnings: string[]): void {
+  let negative = 0;
+  for (let o = 0; o < image.data.length; o++) if (image.data[o]! < 0) negative++;
+  if (negative > 0) {
+    warnings.push(
+      `${negative} voxel(s) have negative intensities: ${name} uses |x| and makes their result negative (f(x) = −f(−x)), as PyRadiomics documents`,
+    );
   }
 }

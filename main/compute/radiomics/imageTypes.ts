@@ -95,8 +95,11 @@ export function extractImageTypes(image: Volume, mask: Volume, params: ImageType
   const types = Object.keys(params.imageTypes) as ImageType[];
   if (types.length === 0) throw new RadiomicsInputError('imageType', 'no image type is enabled');
   const base = params.settings;
-  const settingsOf = (t: ImageType): RadiomicsSettings =>
-    resolveSettings(params.imageTypes[t] as Record<string, unknown>, `imageType.${t}`, base);
+  const settingsOf = (t: ImageType): RadiomicsSettings => {
+    const own = { ...params.imageTypes[t] } as Record<string, unknown>;
+    delete own.filters; // IBSI2's filter list, not a setting
+    return resolveSettings(own, `imageType.${t}`, base);
+  };
   const features: FeatureValue[] = [];
   // Original first: it validates the inputs (geometry, label, ROI size) with PyRadiomics' messages.
   const originalSettings = types.includes('Original') ? settingsOf('Original') : base;
@@ -115,7 +118,13 @@ export function extractImageTypes(image: Volume, mask: Volume, params: ImageType
     for (const t of derivedTypes) {
       const s = settingsOf(t);
       const filterWarnings: string[] = [];
-      const derived = applyImageType(inputs.image, t, s, filterWarnings);
+      const derived = applyImageType(
+        inputs.image,
+        t,
+        { ...s, label: 1, filters: params.imageTypes[t]?.filters },
+        filterWarnings,
+        inputs.mask,
+      );
       warnings.push(...filterWarnings.map((w) => `${t}: ${w}`));
       for (const d of derived) {
         const r = extractFeatures(

@@ -9,6 +9,7 @@
  * the key, never silently ignored.
  */
 import { parse as parseYaml } from 'yaml';
+import { parseIbsiFilterSpec, type IbsiFilterSpec } from '../filters/ibsi2/index.js';
 import { parsePreprocessing, type PreprocessingSettings } from '../filters/preprocessing.js';
 import { RadiomicsInputError } from './errors.js';
 import { FEATURE_CLASSES, FEATURE_NAMES } from './featureNames.js';
@@ -72,7 +73,7 @@ export interface RadiomicsSettings {
   gradientUseSpacing: boolean;
   lbp2DRadius: number;
   lbp2DSamples: number;
-  lbp2DMethod: 'default' | 'ror' | 'uniform' | 'var';
+  lbp2DMethod: 'default' | 'ror' | 'uniform' | 'nri_uniform' | 'var';
   lbp3DLevels: number;
   lbp3DIcosphereRadius: number;
   lbp3DIcosphereSubdivision: number;
@@ -112,7 +113,8 @@ export const DEFAULT_SETTINGS: Readonly<RadiomicsSettings> = Object.freeze({
   wavelet: 'coif1',
   gradientUseSpacing: true,
   lbp2DRadius: 1,
-  lbp2DSamples: 9,
+  // PyRadiomics' code default (getLBP2DImage: kwargs.get('lbp2DSamples', 8)); its docs say 9.
+  lbp2DSamples: 8,
   lbp2DMethod: 'uniform',
   lbp3DLevels: 2,
   lbp3DIcosphereRadius: 1,
@@ -191,7 +193,7 @@ const SETTING_CHECKS: Record<keyof RadiomicsSettings, Check> = {
   gradientUseSpacing: bool,
   lbp2DRadius: num({ minEx: 0 }),
   lbp2DSamples: num({ int: true, min: 1 }),
-  lbp2DMethod: oneOf(['default', 'ror', 'uniform', 'var']),
+  lbp2DMethod: oneOf(['default', 'ror', 'uniform', 'nri_uniform', 'var']),
   lbp3DLevels: num({ int: true, min: 1 }),
   lbp3DIcosphereRadius: num({ minEx: 0 }),
   lbp3DIcosphereSubdivision: num({ int: true, min: 0 }),
@@ -257,8 +259,13 @@ export const IMAGE_TYPES = [
   'Gradient',
   'LBP2D',
   'LBP3D',
+  // RadStudy's key (not PyRadiomics'): IBSI chapter 2 filters, `IBSI2: {filters: [{filter: laws, …}, …]}`.
+  'IBSI2',
 ] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
+
+/** An image type's own settings; `filters` only for IBSI2 (the IBSI 2 filter specifications). */
+export type ImageTypeOverrides = Partial<RadiomicsSettings> & { filters?: IbsiFilterSpec[] };
 
 /** Enabled features: class → feature names (an empty list means all non-deprecated features). */
 export type EnabledFeatures = Partial<Record<FeatureClassName, string[]>>;
@@ -266,7 +273,7 @@ export type EnabledFeatures = Partial<Record<FeatureClassName, string[]>>;
 export interface ParameterFile {
   settings: RadiomicsSettings;
   /** Image type → settings that override `settings` for that image type only (raw, checked). */
-  imageTypes: Partial<Record<ImageType, Partial<RadiomicsSettings>>>;
+  imageTypes: Partial<Record<ImageType, ImageTypeOverrides>>;
   featureClasses: EnabledFeatures;
   voxelSettings: Record<string, unknown>;
   /** RadStudy's `preprocessing` section (N4, intensity normalisation); absent when the file has none. */
@@ -311,10 +318,27 @@ export function parseParameterFile(text: string, source = 'parameter file'): Par
     if (!(IMAGE_TYPES as readonly string[]).includes(name)) {
       fail(at, `unknown image type "${name}" (expected one of ${IMAGE_TYPES.join(', ')})`);
     }
-    const overrides = asMapping(custom, at) ?? {};
+    const overrides = { ...(asMapping(custom, at) ?? {}) };
+    let filters: IbsiFilterSpec[] | undefined;
+    if (name === 'IBSI2') {
+      const list = overrides.filters;
+      delete overrides.filters;
+      if (!Array.isArray(list) || list.length === 0) {
+        fail(`${at}.filters`, 'expected a non-empty list of IBSI 2 filter specifications (e.g. - {filter: mean, support: 15})');
+      }
+      filters = (list as unknown[]).map((raw, i) => {
+        try {
+          return parseIbsiFilterSpec(raw, `filters[${i}]`);
+        } catch (err) {
+          return fail(at, (err as Error).message);
+        }
+      });
+    }
     // Check the overrides with the same rules, but keep only the keys that were given.
     resolveSettings(overrides, at);
-    imageTypes[name as ImageType] = overrides as Partial<RadiomicsSettings>;
+    imageTypes[name as ImageType] = filters
+      ? { ...(overrides as Partial<RadiomicsSettings>), filters }
+      : (overrides as Partial<RadiomicsSettings>);
   }
 
   const featureClasses: EnabledFeatures = {};

@@ -81,8 +81,11 @@ describe('gradient magnitude (SimpleITK GradientMagnitudeImageFilter)', () => {
 describe('applyImageType', () => {
   it('names every image type as PyRadiomics does', () => {
     const img = line([1, 2, 3, 4]);
-    const names = IMAGE_TYPES.filter((t) => t !== 'LoG' && t !== 'Wavelet').map((t) => applyImageType(img, t)[0]!.name);
-    expect(names).toEqual(['original', 'square', 'squareroot', 'logarithm', 'exponential', 'gradient']);
+    const mask: Volume = { ...img, data: Uint8Array.from([1, 1, 1, 1]) };
+    const names = IMAGE_TYPES.filter((t) => t !== 'LoG' && t !== 'Wavelet' && t !== 'IBSI2').map(
+      (t) => applyImageType(img, t, {}, [], mask)[0]!.name,
+    );
+    expect(names).toEqual(['original', 'square', 'squareroot', 'logarithm', 'exponential', 'gradient', 'lbp-2D', 'lbp-3D-m1']);
     const wav = applyImageType({ ...line([1, 2, 3, 4]), size: [2, 2, 1] }, 'Wavelet', { wavelet: 'haar' }).map((i) => i.name);
     expect(wav).toEqual([
       'wavelet-LLH',

@@ -9,6 +9,7 @@
  * Morphology uses the morphological mask, everything else the intensity mask. Interpolation is
  * not part of this module (configurations B–E need a resampled image as input).
  */
+import { ibsiFilterName, ibsiResponseMap, type IbsiFilterSpec } from '../../filters/ibsi2/index.js';
 import type { Volume } from '../../imaging/volume.js';
 import { RadiomicsInputError } from '../errors.js';
 import { cropRoi, roiOfLabel } from '../preprocess.js';
@@ -40,6 +41,13 @@ export interface IbsiConfig {
    * with the bin numbers as values. Default 'discrete'.
    */
   ivh?: { method: 'discrete' } | { method: 'binWidth'; binWidth: number } | { method: 'binCount'; bins: number };
+  /**
+   * An IBSI chapter 2 filter (IBSI 2 phase 2): its response map, computed on the whole
+   * (interpolated, rounded) image, replaces the intensities; the morphological and intensity
+   * masks still come from the original intensities. Morphology is left out (it does not depend on
+   * the filter) and names get the filter's prefix: `<ibsi2-…>_ibsi_<family>_<feature>`.
+   */
+  filter?: IbsiFilterSpec;
 }
 
 export interface IbsiFeature {
@@ -79,8 +87,15 @@ export function extractIbsiFeatures(image: Volume, mask: Volume, config: IbsiCon
   }
   const { roi, bbox } = roiOfLabel(mask, label);
   const crop = cropRoi(image, roi, bbox, DEFAULT_SETTINGS);
-  const { values, size } = crop;
+  let { values } = crop;
+  const { size } = crop;
   if (config.roundIntensities) for (let o = 0; o < values.length; o++) values[o] = Math.round(values[o]!);
+  let response: Volume | null = null;
+  if (config.filter) {
+    let input = image;
+    if (config.roundIntensities) input = { ...image, components: 1, data: Float64Array.from(image.data, Math.round) };
+    response = ibsiResponseMap(input, config.filter);
+  }
   const morph = crop.mask;
   // Intensity mask: range re-segmentation ∩ outlier filtering.
   const imask = morph.slice();
@@ -111,8 +126,20 @@ export function extractIbsiFeatures(image: Volume, mask: Volume, config: IbsiCon
     max = Math.max(max, values[o]!);
   }
   if (n === 0) throw new RadiomicsInputError('resegmentRange', 'the intensity mask is empty after re-segmentation');
+  if (response) {
+    // Masks from the original intensities; statistics from the response map.
+    values = cropRoi(response, roi, bbox, DEFAULT_SETTINGS).values;
+    min = Infinity;
+    max = -Infinity;
+    for (let o = 0; o < imask.length; o++) {
+      if (!imask[o]) continue;
+      min = Math.min(min, values[o]!);
+      max = Math.max(max, values[o]!);
+    }
+  }
   const d = config.discretisation;
-  const lower = range ? range[0] : min;
+  // The re-segmentation range bounds original intensities, not a response map.
+  const lower = range && !response ? range[0] : min;
   const levels = new Int32Array(imask.length);
   const x = new Float64Array(n);
   const xd = new Float64Array(n);
@@ -135,22 +162,24 @@ export function extractIbsiFeatures(image: Volume, mask: Volume, config: IbsiCon
   const ibsiRoi: IbsiRoi = { size: [...size], levels, mask: imask, ng, morphologicalMask: morph };
 
   const out: IbsiFeature[] = [];
+  const prefix = config.filter ? `${ibsiFilterName(config.filter)}_` : '';
   const add = (family: string, values: Record<string, number>, aggregation: string | null = null) => {
     for (const [id, value] of Object.entries(values)) {
-      out.push({ name: `ibsi_${family}_${id}${aggregation ? `_${aggregation}` : ''}`, family, id, aggregation, value });
+      out.push({ name: `${prefix}ibsi_${family}_${id}${aggregation ? `_${aggregation}` : ''}`, family, id, aggregation, value });
     }
   };
-  add('HCUG', morphology({ mask: morph, size: [...size], spacingMm: [...crop.spacingMm], intensityMask: imask, values }));
+  if (!response)
+    add('HCUG', morphology({ mask: morph, size: [...size], spacingMm: [...crop.spacingMm], intensityMask: imask, values }));
   // Local intensity: the whole image around ROI voxels (intensity mask placed back in the image).
   const full = new Uint8Array(image.size[0] * image.size[1] * image.size[2]);
   for (let k = 0, o = 0; k < size[2]; k++)
     for (let j = 0; j < size[1]; j++)
       for (let i = 0; i < size[0]; i++, o++)
         if (imask[o]) full[bbox.lower[0] + i + image.size[0] * (bbox.lower[1] + j + image.size[1] * (bbox.lower[2] + k))] = 1;
-  add('9ST6', intensityPeaks(image, full));
+  add('9ST6', intensityPeaks(response ?? image, full));
   add('UHIW', intensityStatistics(x));
   add('ZVCW', intensityHistogram(xd, ng));
-  add('P88C', ivhFeatures(x, config, range, min, max));
+  add('P88C', ivhFeatures(x, config, response ? null : range, min, max));
   for (const [family, byAgg] of Object.entries(ibsiTexture(ibsiRoi, config.dimensions ?? ['2D', '3D']))) {
     for (const [agg, values] of Object.entries(byAgg)) add(family, values!, agg);
   }
