@@ -4,6 +4,7 @@ import { cohortApi, cohortEditApi, dictionaryApi } from './cohort.js';
 import { extractionApi } from './extraction.js';
 import { imagesApi } from './images.js';
 import { jobsApi } from './jobs.js';
+import { readersApi } from './readers.js';
 import { segmentationApi } from './segmentation.js';
 import { studyApi } from './study.js';
 import { systemApi } from './system.js';
@@ -23,6 +24,7 @@ export const api = {
   ...segmentationApi,
   ...analysisApi,
   ...extractionApi,
+  ...readersApi,
 };
 
 export type Api = typeof api;
@@ -42,6 +44,7 @@ export * from './events.js';
 export * from './extraction.js';
 export * from './images.js';
 export * from './jobs.js';
+export * from './readers.js';
 export * from './segmentation.js';
 export * from './study.js';
 export * from './system.js';
