@@ -268,3 +268,32 @@ export function agreementCsvCells(
     ]),
   ];
 }
+
+/**
+ * The ICC per feature column that an analysis spec's `icc` step asks for (extraction by name or
+ * id, reader pair, form), for the `analysis.run` job: the step keeps ICC ≥ min, as
+ * featureAgreement's `kept` with threshold = min. Features without an ICC are left out.
+ */
+export function iccsForStep(
+  db: Database.Database,
+  step: { extraction: string | number; readers?: [string, string] | undefined; form?: IccForm | undefined; min: number },
+): Record<string, number> {
+  const row = (
+    typeof step.extraction === 'number'
+      ? db.prepare('SELECT id FROM extraction WHERE id = ?').get(step.extraction)
+      : db.prepare('SELECT id FROM extraction WHERE name = ?').get(step.extraction)
+  ) as { id: number } | undefined;
+  if (!row)
+    throw new AppError(
+      'NOT_FOUND',
+      `The ICC step names extraction ${typeof step.extraction === 'number' ? `#${step.extraction}` : `"${step.extraction}"`}, which is not in this study.`,
+    );
+  const a = featureAgreement(db, {
+    extractionId: row.id,
+    readers: step.readers ?? ['R1', 'R2'],
+    form: step.form ?? 'ICC2',
+    threshold: step.min,
+    confLevel: 0.95,
+  });
+  return Object.fromEntries(a.features.filter((f) => f.icc !== null).map((f) => [f.column, f.icc!]));
+}
