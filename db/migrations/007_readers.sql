@@ -35,3 +35,15 @@ CREATE TABLE blinding (
   updated_by  TEXT NOT NULL,
   updated_at  TEXT NOT NULL
 ) STRICT;
+
+-- Offline exchange: every result package imported, by its id, so a package is never imported
+-- twice; the manifest's SHA-256 says which exact package it was.
+CREATE TABLE exchange_import (
+  package_id       TEXT PRIMARY KEY CHECK (length(package_id) BETWEEN 1 AND 80),
+  assignment_id    TEXT NOT NULL,
+  reader           TEXT NOT NULL,
+  folder           TEXT NOT NULL,
+  manifest_sha256  TEXT NOT NULL CHECK (length(manifest_sha256) = 64),
+  segmentations    INTEGER NOT NULL CHECK (segmentations >= 0),
+  imported_at      TEXT NOT NULL
+) STRICT;

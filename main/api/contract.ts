@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { analysisApi } from './analysis.js';
 import { cohortApi, cohortEditApi, dictionaryApi } from './cohort.js';
+import { exchangeApi } from './exchange.js';
 import { extractionApi } from './extraction.js';
 import { imagesApi } from './images.js';
 import { jobsApi } from './jobs.js';
@@ -25,6 +26,7 @@ export const api = {
   ...analysisApi,
   ...extractionApi,
   ...readersApi,
+  ...exchangeApi,
 };
 
 export type Api = typeof api;
@@ -41,6 +43,7 @@ export * from './analysis.js';
 export * from './cohort.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './exchange.js';
 export * from './extraction.js';
 export * from './images.js';
 export * from './jobs.js';

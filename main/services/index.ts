@@ -13,6 +13,7 @@ import { ImagesService } from './images/service.js';
 import { SegmentationService } from './segmentation/service.js';
 import { ReadersService } from './readers/service.js';
 import { AgreementHandlers } from './readers/handlers.js';
+import { ExchangeService } from './readers/exchange.js';
 import { JobService } from './jobs.js';
 import { RecentStudies } from './recent.js';
 import { createRouter, type Handlers, type Router } from './router.js';
@@ -46,6 +47,7 @@ export function createServices(opts: ServicesOptions): Services {
   const extraction = new ExtractionService(study, jobs);
   const readers = new ReadersService(study);
   const agreement = new AgreementHandlers(study);
+  const exchange = new ExchangeService(study, readers);
   study.onOpened = () => {
     const h = study.handle();
     if (h && !h.readOnly) ensureBuiltinDictionary(h.db);
@@ -129,6 +131,9 @@ export function createServices(opts: ServicesOptions): Services {
     'agreement.features': (input) => agreement.features(input),
     'agreement.masks': (input) => agreement.masks(input),
     'agreement.export': (input) => agreement.export(input),
+    'exchange.exportAssignment': (input) => exchange.exportAssignment(input),
+    'exchange.writeResult': (input) => ExchangeService.writeResult(input),
+    'exchange.importResult': (input) => exchange.importResult(input.folder),
     'analysis.inspect': (input) => analysis.inspect(input.dataFile),
     'analysis.validate': (input) => analysis.validate(input.spec),
     'analysis.run': (input) => analysis.run(input.spec, input.dataFile),
