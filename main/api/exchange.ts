@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { mutation } from './procedure.js';
+import { mutation, query } from './procedure.js';
 import { ReaderCodeSchema } from './readers.js';
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex');
@@ -60,6 +60,11 @@ export const ResultManifestSchema = z
 export type ResultManifest = z.infer<typeof ResultManifestSchema>;
 
 export const exchangeApi = {
+  'exchange.inspectAssignment': query(
+    z.object({ folder: z.string().min(1) }).strict(),
+    AssignmentManifestSchema,
+    "Read and verify an assignment package (every file's SHA-256): what the reader is asked to segment",
+  ),
   'exchange.exportAssignment': mutation(
     z
       .object({

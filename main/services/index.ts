@@ -13,7 +13,7 @@ import { ImagesService } from './images/service.js';
 import { SegmentationService } from './segmentation/service.js';
 import { ReadersService } from './readers/service.js';
 import { AgreementHandlers } from './readers/handlers.js';
-import { ExchangeService } from './readers/exchange.js';
+import { ExchangeService, readAssignmentPackage } from './readers/exchange.js';
 import { JobService } from './jobs.js';
 import { RecentStudies } from './recent.js';
 import { createRouter, type Handlers, type Router } from './router.js';
@@ -132,6 +132,7 @@ export function createServices(opts: ServicesOptions): Services {
     'agreement.masks': (input) => agreement.masks(input),
     'agreement.export': (input) => agreement.export(input),
     'exchange.exportAssignment': (input) => exchange.exportAssignment(input),
+    'exchange.inspectAssignment': (input) => readAssignmentPackage(input.folder),
     'exchange.writeResult': (input) => ExchangeService.writeResult(input),
     'exchange.importResult': (input) => exchange.importResult(input.folder),
     'analysis.inspect': (input) => analysis.inspect(input.dataFile),

@@ -161,4 +161,73 @@ describe('Readers view (Playwright + Debian Chromium)', () => {
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(api.features.length + 1);
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it('round-trips a third reader through offline packages: export, result, import once', async () => {
+    const { page } = browser;
+    await page.getByTestId('reader-code').fill('R3');
+    await page.getByTestId('reader-name').fill('Offline Reader');
+    await page.getByTestId('reader-save').click();
+    await expect.poll(() => page.getByTestId('reader-row-R3').isVisible(), { timeout: 10_000 }).toBe(true);
+    await page.getByTestId('subset-reader').selectOption('R3');
+    await page.getByTestId('subset-from').selectOption('R1');
+    await page.getByTestId('subset-seq-DCE3').check();
+    await page.getByTestId('subset-mode').selectOption('count');
+    await page.getByTestId('subset-amount').fill('2');
+    await page.getByTestId('subset-seed').fill('3');
+    await page.getByTestId('subset-assign').click();
+    await expect
+      .poll(async () => (await rpc<Assignment[]>('readers.assignments', { reader: 'R3' })).length, { timeout: 10_000 })
+      .toBe(2);
+    // Starting masks of R1 need R1's masks un-blinded; the change is recorded with who made it.
+    await page.getByTestId('blinding-by').fill('Coordinator');
+    await page.getByTestId('blinding-otherReadersMasks').uncheck();
+    await expect
+      .poll(
+        async () => (await rpc<{ items: { item: string; hidden: boolean }[] }>('readers.blinding.get', {})).items[0]!.hidden,
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(false);
+
+    const pkg = path.join(t.dir, 'package-R3');
+    await page.getByTestId('exchange-reader').selectOption('R3');
+    await page.getByTestId('exchange-start').selectOption('R1');
+    await page.getByTestId('exchange-folder').fill(pkg);
+    await page.getByTestId('exchange-export').click();
+    await expect.poll(() => page.getByTestId('exchange-exported').textContent(), { timeout: 20_000 }).toMatch(/2 assignments/);
+
+    await page.getByTestId('exchange-package').fill(pkg);
+    await page.getByTestId('exchange-inspect').click();
+    await expect.poll(() => page.getByTestId('exchange-items').locator('tbody tr').count(), { timeout: 10_000 }).toBe(2);
+    const resultDir = path.join(t.dir, 'result-R3');
+    await page.getByTestId('exchange-result-folder').fill(resultDir);
+    await page.getByTestId('exchange-write').click();
+    await expect.poll(() => existsSync(path.join(resultDir, 'result.json')), { timeout: 10_000 }).toBe(true);
+
+    await page.getByTestId('exchange-import-folder').fill(resultDir);
+    await page.getByTestId('exchange-import').click();
+    await expect
+      .poll(() => page.getByTestId('exchange-imported').textContent(), { timeout: 20_000 })
+      .toMatch(/Imported 2 segmentations of R3/);
+    const r3 = await rpc<{ lesionId: number; seriesId: number; voxelCount: number }[]>('segmentation.list', { reader: 'R3' });
+    expect(r3).toHaveLength(2);
+    for (const s of r3) {
+      const r1 = await rpc<{ voxelCount: number }[]>('segmentation.list', {
+        reader: 'R1',
+        lesionId: s.lesionId,
+        seriesId: s.seriesId,
+      });
+      expect(s.voxelCount).toBe(r1[0]!.voxelCount);
+    }
+    await expect
+      .poll(() => page.getByTestId('progress-R3').getByTestId('progress-segmented').textContent(), { timeout: 10_000 })
+      .toBe('2');
+    // The same package again: a clear refusal, nothing added.
+    await page.getByTestId('exchange-import').click();
+    await expect
+      .poll(() => page.getByTestId('error-alert').last().textContent(), { timeout: 10_000 })
+      .toMatch(/already imported/);
+    expect(await rpc<unknown[]>('segmentation.list', { reader: 'R3' })).toHaveLength(2);
+  }, 120_000);
 });

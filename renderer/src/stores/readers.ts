@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type {
   Assignment,
+  AssignmentManifest,
   Blinding,
   BlindingItem,
   ExtractionSequence,
@@ -152,6 +153,46 @@ export const useReadersStore = defineStore('readers', () => {
     ui.notify(`Wrote ${r.rows.toLocaleString()} rows to ${r.path}.`);
   }
 
+  // Offline exchange.
+  const exported = ref<{ folder: string; packageId: string; items: number; files: number } | null>(null);
+  const inspected = ref<AssignmentManifest | null>(null);
+  const imported = ref<{ packageId: string; reader: string; imported: number } | null>(null);
+
+  async function exportPackage(reader: string, folder: string, startingMasksFrom: string): Promise<void> {
+    const r = await ui.attempt('Could not export the assignment package', () =>
+      call('exchange.exportAssignment', { reader, folder, ...(startingMasksFrom ? { startingMasksFrom } : {}) }),
+    );
+    if (!r) return;
+    exported.value = r;
+    ui.notify(`Package for ${reader}: ${r.items} assignments, ${r.files} files in ${r.folder}.`);
+  }
+
+  async function inspectPackage(folder: string): Promise<void> {
+    const r = await ui.attempt('Could not read the assignment package', () => call('exchange.inspectAssignment', { folder }));
+    inspected.value = r ?? null;
+  }
+
+  async function writeResult(
+    assignmentFolder: string,
+    folder: string,
+    masks: { lesionId: number; seriesId: number; file: string }[],
+  ): Promise<boolean> {
+    const r = await ui.attempt('Could not write the result package', () =>
+      call('exchange.writeResult', { assignmentFolder, folder, masks }),
+    );
+    if (!r) return false;
+    ui.notify(`Result package with ${r.segmentations} masks written to ${r.folder}.`);
+    return true;
+  }
+
+  async function importPackage(folder: string): Promise<void> {
+    const r = await ui.attempt('Could not import the result package', () => call('exchange.importResult', { folder }));
+    if (!r) return;
+    imported.value = r;
+    ui.notify(`Imported ${r.imported} segmentations of ${r.reader}.`);
+    await load();
+  }
+
   watch(
     () => study.current?.path,
     () => {
@@ -188,5 +229,12 @@ export const useReadersStore = defineStore('readers', () => {
     setBlinding,
     computeAgreement,
     exportCsv,
+    exported,
+    inspected,
+    imported,
+    exportPackage,
+    inspectPackage,
+    writeResult,
+    importPackage,
   };
 });
