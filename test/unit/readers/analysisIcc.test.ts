@@ -5,10 +5,12 @@
  * Reference: agreement.features on the same extraction (itself checked against psych::ICC in
  * service.test.ts); set equality, no tolerance.
  */
-import { writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeatureAgreement, Job } from '../../../main/api/contract.js';
+import { registerAnalyzeCommand } from '../../../main/cli/analyze.js';
 import { Rng } from '../../../main/compute/stats/random.js';
 import { createServices, type Services } from '../../../main/services/index.js';
 import { tmpDir, waitFor } from '../../helpers/tmp.js';
@@ -41,6 +43,15 @@ beforeAll(async () => {
   const db = services.study.requireHandle().db;
   const lesions = seedCohort(db, { A: 40, B: 20 });
   const ex = addExtraction(db, 'dual reader', NAMES);
+  // The outcome as a lesion variable of the cohort too, for `radstudy analyze --study`.
+  const variableId = Number(
+    db
+      .prepare(
+        `INSERT INTO variable(name, label, type, levels, role, scope) VALUES ('her2_test', 'HER2 (test)', 'categorical', '[{"code":"low","label":"low"},{"code":"zero","label":"zero"}]', 'outcome', 'lesion')`,
+      )
+      .run().lastInsertRowid,
+  );
+  const putOutcome = db.prepare('INSERT INTO lesion_value(lesion_id, variable_id, txt) VALUES (?, ?, ?)');
   const rng = new Rng(5);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
   const header = ['patient', 'lesion', 'reader', 'her2', ...NAMES.map((n) => `T2FS_${n}`)];
@@ -52,6 +63,7 @@ beforeAll(async () => {
     const r1 = truth.map((v, j) => v + 0.1 * (j + 1) * normal());
     const r2 = truth.map((v, j) => v + 0.1 * (j + 1) * normal() + (j === 7 ? 0.5 : 0));
     const her2 = rng.nextDouble() < 1 / (1 + Math.exp(-1.5 * truth[0]!)) ? 'low' : 'zero';
+    putOutcome.run(l.lesionId, variableId, her2);
     addFeatureRow(db, ex, addSegmentation(db, l, 'R1', mask), r1);
     addFeatureRow(db, ex, addSegmentation(db, l, 'R2', mask), r2);
     lines.push([l.patientCode, 'L1', 'R1', her2, ...r1.map(String)].join(','));
@@ -99,6 +111,54 @@ describe('ICC filter step from a stored extraction', () => {
     );
     expect([...result.models[0]!.features].sort()).toEqual([...kept].sort());
     // One row per lesion: R1's rows only (60 lesions), not R2's duplicates.
+    expect(result.rows.n).toBe(60);
+  }, 120_000);
+
+  it('radstudy analyze --study computes the same ICCs and keeps the same features', async () => {
+    const agreement = await call<FeatureAgreement>('agreement.features', {
+      extractionId: 1,
+      readers: ['R1', 'R2'],
+      form: 'ICC2',
+      threshold: 0.8,
+    });
+    const kept = agreement.features.filter((f) => f.kept).map((f) => f.column);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(NAMES.length);
+    const studyFile = services.study.requireHandle().path;
+    const specFile = path.join(t.dir, 'spec.json');
+    writeFileSync(
+      specFile,
+      JSON.stringify({
+        version: 1,
+        name: 'CLI ICC',
+        columns: { patient: 'patient' },
+        outcome: { column: 'her2_test', positive: 'low' },
+        features: { include: ['T2FS_*'] },
+        split: { method: 'random', testFraction: 0.3, seed: 3 },
+        cv: { k: 3 },
+        steps: [{ step: 'icc', min: 0.8, extraction: 'dual reader' }],
+        models: [{ name: 'LR', kind: 'logistic' }],
+        seed: 3,
+      }),
+    );
+    const out = path.join(t.dir, 'cli-result.json');
+    const io = { text: '', code: 0 };
+    const program = new Command().exitOverride();
+    registerAnalyzeCommand(program, {
+      out: (s) => void (io.text += s),
+      err: (s) => void (io.text += s),
+      setExitCode: (c) => void (io.code = c),
+      version: 'test',
+    });
+    await program.parseAsync(
+      ['analyze', specFile, '--study', studyFile, '--extraction', 'dual reader', '--reader', 'R1', '--out', out],
+      {
+        from: 'user',
+      },
+    );
+    expect(io.code, io.text).toBe(0);
+    const result = JSON.parse(readFileSync(out, 'utf8')) as { rows: { n: number }; models: { features: string[] }[] };
+    expect([...result.models[0]!.features].sort()).toEqual([...kept].sort());
     expect(result.rows.n).toBe(60);
   }, 120_000);
 
