@@ -9,6 +9,8 @@ export const AnalysisRunParamsSchema = z
     dataFile: z.string().min(1),
     /** SHA-256 of the file when the run was asked for; the job refuses a file changed since. */
     dataSha256: z.string().length(64),
+    /** Inter-reader ICC per feature column, computed from the study for the spec's `icc` step. */
+    icc: z.record(z.string(), z.number()).optional(),
   })
   .strict();
 export type AnalysisRunParams = z.infer<typeof AnalysisRunParamsSchema>;

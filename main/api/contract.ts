@@ -1,9 +1,11 @@
 import type { z } from 'zod';
 import { analysisApi } from './analysis.js';
 import { cohortApi, cohortEditApi, dictionaryApi } from './cohort.js';
+import { exchangeApi } from './exchange.js';
 import { extractionApi } from './extraction.js';
 import { imagesApi } from './images.js';
 import { jobsApi } from './jobs.js';
+import { readersApi } from './readers.js';
 import { segmentationApi } from './segmentation.js';
 import { studyApi } from './study.js';
 import { systemApi } from './system.js';
@@ -23,6 +25,8 @@ export const api = {
   ...segmentationApi,
   ...analysisApi,
   ...extractionApi,
+  ...readersApi,
+  ...exchangeApi,
 };
 
 export type Api = typeof api;
@@ -39,9 +43,11 @@ export * from './analysis.js';
 export * from './cohort.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './exchange.js';
 export * from './extraction.js';
 export * from './images.js';
 export * from './jobs.js';
+export * from './readers.js';
 export * from './segmentation.js';
 export * from './study.js';
 export * from './system.js';

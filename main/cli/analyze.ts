@@ -7,7 +7,7 @@ import { appVersion } from '../../db/paths.js';
 import { runAnalysis } from '../compute/ml/analysis.js';
 import type { AnalysisResult, SetName } from '../compute/ml/analysis.js';
 import { datasetFromTable } from '../compute/ml/dataset.js';
-import { AnalysisSpecError, analysisSpecJsonSchema, parseAnalysisSpec } from '../compute/ml/spec.js';
+import { AnalysisSpecError, analysisSpecJsonSchema, parseAnalysisSpec, type AnalysisSpec } from '../compute/ml/spec.js';
 import { StatsInputError } from '../compute/stats/common.js';
 import { readCsv } from '../services/cohort/table-reader.js';
 import { createServices } from '../services/index.js';
@@ -20,7 +20,8 @@ async function studyTable(
   study: string,
   extraction: string,
   reader: string | undefined,
-): Promise<{ bytes: Buffer; name: string }> {
+  spec: AnalysisSpec,
+): Promise<{ bytes: Buffer; name: string; icc?: Map<string, number> }> {
   const services = createServices({ mode: 'test' });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'radstudy-analyze-'));
   try {
@@ -42,7 +43,27 @@ async function studyTable(
       ...(reader ? { reader } : {}),
     });
     if (!r.ok) throw new StatsInputError(r.error.message);
+    // An ICC step naming a stored extraction: the ICCs of its two readers, from this study.
+    const step = spec.steps.find((st) => st.step === 'icc' && st.extraction !== undefined);
+    let icc: Map<string, number> | undefined;
+    if (step?.step === 'icc' && step.extraction !== undefined) {
+      const ex = all.find((e) => (typeof step.extraction === 'number' ? e.id === step.extraction : e.name === step.extraction));
+      if (!ex)
+        throw new StatsInputError(
+          `the ICC step names extraction ${JSON.stringify(step.extraction)}, which the study does not have`,
+        );
+      const a = await services.router.call('agreement.features', {
+        extractionId: ex.id,
+        readers: step.readers ?? ['R1', 'R2'],
+        form: step.form ?? 'ICC2',
+        threshold: step.min,
+      });
+      if (!a.ok) throw new StatsInputError(a.error.message);
+      const features = (a.data as { features: { column: string; icc: number | null }[] }).features;
+      icc = new Map(features.filter((f) => f.icc !== null).map((f) => [f.column, f.icc!]));
+    }
     return {
+      ...(icc ? { icc } : {}),
       bytes: readFileSync(file),
       name: `${path.basename(study)} extraction "${extraction}"${reader ? ` reader ${reader}` : ''}`,
     };
@@ -127,9 +148,13 @@ export function registerAnalyzeCommand(program: Command, io: AnalyzeIo = process
         }
         try {
           const spec = parseAnalysisSpec(raw, path.basename(specFile));
-          const input = opts.data
+          if (opts.data && spec.steps.some((st) => st.step === 'icc' && st.extraction !== undefined))
+            throw new StatsInputError(
+              'the ICC step names a study extraction: give --study S --extraction NAME instead of --data',
+            );
+          const input: { bytes: Buffer; name: string; icc?: Map<string, number> } = opts.data
             ? { bytes: readFileSync(opts.data), name: path.basename(opts.data) }
-            : await studyTable(opts.study!, opts.extraction!, opts.reader);
+            : await studyTable(opts.study!, opts.extraction!, opts.reader, spec);
           const table = readCsv(input.bytes, input.name);
           const ds = datasetFromTable(
             table.header,
@@ -137,6 +162,7 @@ export function registerAnalyzeCommand(program: Command, io: AnalyzeIo = process
             spec,
             input.name,
           );
+          if (input.icc) ds.icc = input.icc;
           const result = runAnalysis(spec, ds);
           await writeFile(opts.out, JSON.stringify({ ...result, radstudy: io.version }, null, 1) + '\n');
           io.out(summaryTable(result));

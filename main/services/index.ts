@@ -11,6 +11,9 @@ import { EventBus } from './events.js';
 import { ExtractionService } from './extraction/service.js';
 import { ImagesService } from './images/service.js';
 import { SegmentationService } from './segmentation/service.js';
+import { ReadersService } from './readers/service.js';
+import { AgreementHandlers } from './readers/handlers.js';
+import { ExchangeService, readAssignmentPackage } from './readers/exchange.js';
 import { JobService } from './jobs.js';
 import { RecentStudies } from './recent.js';
 import { createRouter, type Handlers, type Router } from './router.js';
@@ -42,6 +45,9 @@ export function createServices(opts: ServicesOptions): Services {
   const segmentation = new SegmentationService(study, jobs);
   const analysis = new AnalysisService(study, jobs);
   const extraction = new ExtractionService(study, jobs);
+  const readers = new ReadersService(study);
+  const agreement = new AgreementHandlers(study);
+  const exchange = new ExchangeService(study, readers);
   study.onOpened = () => {
     const h = study.handle();
     if (h && !h.readOnly) ensureBuiltinDictionary(h.db);
@@ -113,6 +119,24 @@ export function createServices(opts: ServicesOptions): Services {
     'extraction.table': (input) => extraction.table(input),
     'extraction.export': (input) => extraction.export(input),
     'extraction.delete': (input) => extraction.delete(input.id),
+    'readers.list': () => readers.list(),
+    'readers.save': (input) => readers.save(input),
+    'readers.delete': (input) => readers.delete(input.code),
+    'readers.assign': (input) => readers.assign(input),
+    'readers.assignSubset': (input) => readers.assignSubset(input),
+    'readers.assignments': (input) => readers.assignments(input.reader),
+    'readers.assignment.setStatus': (input) => readers.setStatus(input.id, input.status),
+    'readers.unassign': (input) => readers.unassign(input.ids),
+    'readers.progress': () => readers.progress(),
+    'readers.blinding.get': () => readers.blinding(),
+    'readers.blinding.set': (input) => readers.setBlinding(input.items, input.by),
+    'agreement.features': (input) => agreement.features(input),
+    'agreement.masks': (input) => agreement.masks(input),
+    'agreement.export': (input) => agreement.export(input),
+    'exchange.exportAssignment': (input) => exchange.exportAssignment(input),
+    'exchange.inspectAssignment': (input) => readAssignmentPackage(input.folder),
+    'exchange.writeResult': (input) => ExchangeService.writeResult(input),
+    'exchange.importResult': (input) => exchange.importResult(input.folder),
     'analysis.inspect': (input) => analysis.inspect(input.dataFile),
     'analysis.validate': (input) => analysis.validate(input.spec),
     'analysis.run': (input) => analysis.run(input.spec, input.dataFile),

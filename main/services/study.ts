@@ -15,6 +15,8 @@ const SUMMARY_TABLES: [string, string][] = [
   ['lesion', 'Lesions'],
   ['series', 'Image series'],
   ['segmentation', 'Segmentations'],
+  ['reader', 'Readers'],
+  ['assignment', 'Assignments'],
   ['extraction', 'Extractions'],
   ['feature_row', 'Feature rows'],
   ['split', 'Splits'],

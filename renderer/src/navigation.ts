@@ -7,6 +7,7 @@ export const views = [
   { id: 'extraction', path: '/extraction', label: 'Extraction' },
   { id: 'analysis', path: '/analysis', label: 'Analysis' },
   { id: 'jobs', path: '/jobs', label: 'Jobs' },
+  { id: 'readers', path: '/readers', label: 'Readers' },
 ] as const;
 
 export type ViewId = (typeof views)[number]['id'];

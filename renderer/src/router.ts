@@ -6,6 +6,7 @@ import ExtractionView from './views/ExtractionView.vue';
 import HomeView from './views/HomeView.vue';
 import ImagesView from './views/ImagesView.vue';
 import JobsView from './views/JobsView.vue';
+import ReadersView from './views/ReadersView.vue';
 import SegmentationView from './views/SegmentationView.vue';
 
 const routes: (RouteRecordRaw & { name: ViewId })[] = [
@@ -16,6 +17,7 @@ const routes: (RouteRecordRaw & { name: ViewId })[] = [
   { path: '/extraction', name: 'extraction', component: ExtractionView, meta: { title: 'Extraction' } },
   { path: '/analysis', name: 'analysis', component: AnalysisView, meta: { title: 'Analysis' } },
   { path: '/jobs', name: 'jobs', component: JobsView, meta: { title: 'Jobs' } },
+  { path: '/readers', name: 'readers', component: ReadersView, meta: { title: 'Readers' } },
 ];
 
 /** Hash history: the same build works from file:// in Electron and over HTTP in browser mode. */

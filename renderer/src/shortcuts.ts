@@ -10,7 +10,7 @@ export const modKey = isMac ? '⌘' : 'Ctrl';
 export const shortcutList: ShortcutInfo[] = [
   { keys: [modKey, 'N'], description: 'New study' },
   { keys: [modKey, 'O'], description: 'Open study' },
-  { keys: ['Alt', '1…7'], description: 'Home, Cohort, Images, Segmentation, Extraction, Analysis, Jobs' },
+  { keys: ['Alt', '1…8'], description: 'Home, Cohort, Images, Segmentation, Extraction, Analysis, Jobs, Readers' },
   { keys: [modKey, 'J'], description: 'Jobs' },
   { keys: [modKey, 'Shift', 'L'], description: 'Switch between light and dark theme' },
   { keys: ['?'], description: 'Show this list' },

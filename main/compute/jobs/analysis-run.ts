@@ -41,6 +41,7 @@ export async function analysisRunJob(rawParams: unknown, ctx: JobContext): Promi
       spec,
       path.basename(file),
     );
+    if (params.icc) ds.icc = new Map(Object.entries(params.icc));
     ctx.progress(0.01, `${ds.y.length} rows, ${ds.features.length} features`);
     return runAnalysis(spec, ds, {
       onProgress: (done, total, what) => {

@@ -74,7 +74,8 @@ export function datasetFromTable(
   const covariateNames = [...new Set(spec.steps.flatMap((st) => (st.step === 'combat' ? st.covariates : [])))];
   const jCovariates = covariateNames.map((c) => col(c, 'covariate'));
   const jBalance = spec.balance.map((c) => col(c, 'balance'));
-  const reserved = new Set([jPatient, jId, jCenter, jDate, jOutcome, ...jCovariates, ...jBalance]);
+  const jReader = spec.reader ? col(spec.reader.column, 'reader') : -1;
+  const reserved = new Set([jPatient, jId, jCenter, jDate, jOutcome, jReader, ...jCovariates, ...jBalance]);
   const candidates = header.filter((_, j) => !reserved.has(j));
   const features = selectFeatureNames(candidates, spec.features.include, spec.features.exclude);
   for (const f of spec.forced) {
@@ -91,7 +92,15 @@ export function datasetFromTable(
   const kept: number[] = [];
   const dropped: AnalysisDataset['dropped'] = [];
   const yv: number[] = [];
+  if (spec.reader && !rows.some((r) => String(r[jReader] ?? '').trim() === spec.reader!.keep)) {
+    const found = [...new Set(rows.map((r) => String(r[jReader] ?? '').trim()))].slice(0, 6);
+    throw new StatsInputError(
+      `${source} have no row of reader '${spec.reader.keep}' in column '${spec.reader.column}' (readers: ${found.join(', ')})`,
+    );
+  }
   rows.forEach((r, i) => {
+    // Rows of the other readers are not cases of this analysis (the same lesions again).
+    if (spec.reader && String(r[jReader] ?? '').trim() !== spec.reader.keep) return;
     const raw = r[jOutcome];
     const s = raw === null || raw === undefined ? '' : String(raw).trim();
     const id = String(r[jId] ?? '');

@@ -44,7 +44,24 @@ export const StepSpecSchema = z.discriminatedUnion('step', [
   z.object({ step: z.literal('impute'), strategy: z.enum(['median', 'mean']).default('median') }).strict(),
   z.object({ step: z.literal('scale'), method: z.enum(['zscore', 'minmax', 'robust']).default('zscore') }).strict(),
   z.object({ step: z.literal('variance'), threshold: z.number().min(0).default(0) }).strict(),
-  z.object({ step: z.literal('icc'), min: z.number().min(-1).max(1).describe('e.g. 0.75 for good reliability') }).strict(),
+  z
+    .object({
+      step: z.literal('icc'),
+      min: z.number().min(-1).max(1).describe('e.g. 0.75 for good reliability'),
+      extraction: z
+        .union([z.string().min(1), z.number().int().positive()])
+        .optional()
+        .describe('the stored extraction (name or id) whose two readers give the ICCs; run from the study'),
+      readers: z
+        .tuple([z.string().min(1), z.string().min(1)])
+        .optional()
+        .describe('the reader pair (default R1, R2)'),
+      form: z
+        .enum(['ICC1', 'ICC2', 'ICC3', 'ICC1k', 'ICC2k', 'ICC3k'])
+        .optional()
+        .describe('Shrout–Fleiss form (default ICC2 = ICC(2,1); ICC3 = ICC(3,1))'),
+    })
+    .strict(),
   z
     .object({
       step: z.literal('univariate'),
@@ -154,6 +171,14 @@ export const AnalysisSpecSchema = z
       .strict()
       .default({ include: ['*'], exclude: [] }),
     forced: z.array(z.string().min(1)).default([]).describe('features no selection step may drop'),
+    reader: z
+      .object({
+        column: z.string().min(1).default('reader'),
+        keep: z.string().min(1).describe("the reader whose masks feed the model, e.g. 'R1'"),
+      })
+      .strict()
+      .optional()
+      .describe('a dual-reader feature table has one row per lesion × reader: keep the rows of one reader'),
     balance: z
       .array(z.string().min(1))
       .default([])
@@ -249,6 +274,19 @@ export const AnalysisSpecSchema = z
         }
       });
     });
+    const sources = new Set(
+      spec.steps.flatMap((st) =>
+        st.step === 'icc' && st.extraction !== undefined
+          ? [JSON.stringify([st.extraction, st.readers ?? ['R1', 'R2'], st.form ?? 'ICC2'])]
+          : [],
+      ),
+    );
+    if (sources.size > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps'],
+        message: 'every ICC step must use the same extraction, readers and form (one set of ICCs per analysis)',
+      });
     if (spec.split.method === 'date' && !spec.columns.date) {
       ctx.addIssue({ code: 'custom', path: ['columns', 'date'], message: 'a split by date needs columns.date' });
     }

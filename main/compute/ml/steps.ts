@@ -43,7 +43,13 @@ export type StepSpec =
   | { step: 'impute'; strategy?: 'median' | 'mean' }
   | { step: 'scale'; method?: 'zscore' | 'minmax' | 'robust' }
   | { step: 'variance'; threshold?: number }
-  | { step: 'icc'; min: number }
+  | {
+      step: 'icc';
+      min: number;
+      extraction?: string | number;
+      readers?: [string, string];
+      form?: 'ICC1' | 'ICC2' | 'ICC3' | 'ICC1k' | 'ICC2k' | 'ICC3k';
+    }
   | { step: 'univariate'; test?: 'mannwhitney' | 'ttest'; alpha?: number; fdr?: boolean }
   | { step: 'correlation'; threshold?: number; method?: 'pearson' | 'spearman' }
   | { step: 'f_classif'; k: number }

@@ -7,10 +7,11 @@ import type { AnalysisSummary, FeatureTableInfo } from '../../api/analysis.js';
 import { AppError } from '../../api/errors.js';
 import type { AnalysisResult } from '../../compute/ml/analysis.js';
 import type { Table1 } from '../../compute/stats/table1Builder.js';
-import { AnalysisSpecError, parseAnalysisSpec } from '../../compute/ml/spec.js';
+import { AnalysisSpecError, parseAnalysisSpec, type AnalysisSpec } from '../../compute/ml/spec.js';
 import { appendAudit } from '../../../db/repositories/audit.js';
 import { readCsv } from '../cohort/table-reader.js';
 import type { JobService } from '../jobs.js';
+import { iccsForStep } from '../readers/agreement.js';
 import type { StudyService } from '../study.js';
 
 const MAX_LEVELS = 12;
@@ -209,9 +210,10 @@ export class AnalysisService {
 
   /** Validates the spec and the file now (a clear message before any job starts), then starts `analysis.run`. */
   run(spec: Record<string, unknown>, dataFile: string): { jobId: number } {
-    this.db(true);
+    const db = this.db(true);
+    let parsed: AnalysisSpec;
     try {
-      parseAnalysisSpec(spec);
+      parsed = parseAnalysisSpec(spec);
     } catch (e) {
       if (e instanceof AnalysisSpecError) throw new AppError('VALIDATION', e.message, { problems: e.problems });
       throw e;
@@ -219,7 +221,13 @@ export class AnalysisService {
     const file = path.resolve(dataFile);
     const { bytes } = readTable(file);
     const sha = createHash('sha256').update(bytes).digest('hex');
-    const job = this.jobs.start('analysis.run', { spec, dataFile: file, dataSha256: sha });
+    // An ICC step naming a stored extraction: the ICCs come from the study's two readers.
+    const iccStep = parsed.steps.find((st) => st.step === 'icc' && st.extraction !== undefined);
+    const icc =
+      iccStep?.step === 'icc' && iccStep.extraction !== undefined
+        ? iccsForStep(db, { ...iccStep, extraction: iccStep.extraction })
+        : undefined;
+    const job = this.jobs.start('analysis.run', { spec, dataFile: file, dataSha256: sha, ...(icc ? { icc } : {}) });
     return { jobId: job.id };
   }
 
