@@ -20,11 +20,11 @@ import type { Volume } from '../imaging/volume.js';
 import type { RadiomicsSettings } from '../radiomics/settings.js';
 import { laplacianOfGaussian, logApplicable, logImageName } from './log.js';
 import { exponentialImage, gradientMagnitudeImage, logarithmImage, squareImage, squareRootImage } from './simple.js';
-import type { NamedImage } from './wavelet.js';
+import type { NamedImage, WaveletRegion } from './wavelet.js';
 import { waveletImages } from './wavelet.js';
 
-export type { NamedImage } from './wavelet.js';
-export { waveletImages, swtnLevel } from './wavelet.js';
+export type { NamedImage, WaveletRegion } from './wavelet.js';
+export { waveletImages, waveletImagesCircular, swtnLevel } from './wavelet.js';
 export { waveletBank, SUPPORTED_WAVELETS } from './waveletBanks.js';
 export { laplacianOfGaussian, logApplicable, logImageName } from './log.js';
 export { exponentialImage, gradientMagnitudeImage, logarithmImage, squareImage, squareRootImage } from './simple.js';
@@ -47,16 +47,49 @@ export type FilterSettings = Partial<
   Pick<RadiomicsSettings, 'sigma' | 'wavelet' | 'start_level' | 'level' | 'force2D' | 'force2Ddimension' | 'gradientUseSpacing'>
 >;
 
+/** The voxel box `region` of `v` (same array type), placed where it lies in `v`. */
+export function cropToRegion(v: NamedImage['volume'], region: WaveletRegion): NamedImage['volume'] {
+  const [nx, ny] = v.size;
+  const size = [0, 1, 2].map((a) => region.upper[a]! - region.lower[a]! + 1) as Volume['size'];
+  const n = size[0] * size[1] * size[2];
+  const data = v.data instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+  for (let k = 0, o = 0; k < size[2]; k++)
+    for (let j = 0; j < size[1]; j++) {
+      const row = region.lower[0] + nx * (region.lower[1] + j + ny * (region.lower[2] + k));
+      data.set(v.data.subarray(row, row + size[0]), o);
+      o += size[0];
+    }
+  const d = v.direction;
+  const sp = v.spacingMm;
+  const originMm = [0, 1, 2].map(
+    (r) =>
+      v.originMm[r]! +
+      d[r * 3]! * region.lower[0] * sp[0] +
+      d[r * 3 + 1]! * region.lower[1] * sp[1] +
+      d[r * 3 + 2]! * region.lower[2] * sp[2],
+  ) as Volume['originMm'];
+  return { size, spacingMm: [...sp], originMm, direction: [...d], data } as NamedImage['volume'];
+}
+
 /**
  * The derived images of one image type. `warnings` receives what PyRadiomics would log as a
  * warning when it yields nothing for a parameter (LoG σ ≤ 0 or too large for the image).
+ * With `region`, every derived image is only that voxel box of the filtered image (the filter
+ * still sees the whole `image`; the wavelet computes only what the box needs, exactly).
  */
 export function applyImageType(
   image: Volume,
   imageType: ImageType,
   settings: FilterSettings = {},
   warnings: string[] = [],
+  region?: WaveletRegion,
 ): NamedImage[] {
+  if (region && imageType !== 'Wavelet') {
+    return applyImageType(image, imageType, settings, warnings).map((d) => ({
+      name: d.name,
+      volume: cropToRegion(d.volume, region),
+    }));
+  }
   const scalar = (v: Volume): Volume<Float64Array> | Volume<Float32Array> =>
     v.data instanceof Float64Array || v.data instanceof Float32Array
       ? (v as Volume<Float64Array> | Volume<Float32Array>)
@@ -71,6 +104,7 @@ export function applyImageType(
         level: settings.level ?? 1,
         force2D: settings.force2D ?? false,
         force2Ddimension: settings.force2Ddimension ?? 0,
+        region,
       });
     case 'LoG': {
       const out: NamedImage[] = [];

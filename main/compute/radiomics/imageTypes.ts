@@ -112,15 +112,19 @@ export function extractImageTypes(image: Volume, mask: Volume, params: ImageType
   const derivedTypes = types.filter((t) => t !== 'Original');
   if (derivedTypes.length > 0 && Object.keys(textures).length > 0) {
     const inputs = filterInputs(image, mask, base);
+    // The feature classes only read the ROI's bounding box: the filters return just that box
+    // (the wavelet computes only what it needs, bit-identical to the whole-image transform).
+    const { bbox } = roiOfLabel(inputs.mask, 1);
+    const roiMask = cropVolume(inputs.mask, bbox, true);
     for (const t of derivedTypes) {
       const s = settingsOf(t);
       const filterWarnings: string[] = [];
-      const derived = applyImageType(inputs.image, t, s, filterWarnings);
+      const derived = applyImageType(inputs.image, t, s, filterWarnings, bbox);
       warnings.push(...filterWarnings.map((w) => `${t}: ${w}`));
       for (const d of derived) {
         const r = extractFeatures(
           d.volume,
-          inputs.mask,
+          roiMask,
           {
             ...s,
             label: 1,
