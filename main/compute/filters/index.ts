@@ -75,7 +75,7 @@ export function cropToRegion(v: NamedImage['volume'], region: WaveletRegion): Na
  * The derived images of one image type. `warnings` receives what PyRadiomics would log as a
  * warning when it yields nothing for a parameter (LoG σ ≤ 0 or too large for the image).
  * With `region`, every derived image is only that voxel box of the filtered image (the filter
- * still sees the whole `image`; the wavelet computes only what the box needs, exactly).
+ * still sees the whole `image`; wavelet and LoG compute only what the box needs, exactly).
  */
 export function applyImageType(
   image: Volume,
@@ -84,7 +84,7 @@ export function applyImageType(
   warnings: string[] = [],
   region?: WaveletRegion,
 ): NamedImage[] {
-  if (region && imageType !== 'Wavelet') {
+  if (region && imageType !== 'Wavelet' && imageType !== 'LoG') {
     return applyImageType(image, imageType, settings, warnings).map((d) => ({
       name: d.name,
       volume: cropToRegion(d.volume, region),
@@ -123,7 +123,7 @@ export function applyImageType(
           );
           continue;
         }
-        out.push({ name: logImageName(sigma), volume: laplacianOfGaussian(image, sigma, true) });
+        out.push({ name: logImageName(sigma), volume: laplacianOfGaussian(image, sigma, true, region) });
       }
       return out;
     }

@@ -198,7 +198,11 @@ export function filterLine(
   for (let i = 0; i < ln; i++) out[i] += s[i]!;
 }
 
-/** Applies one recursive pass along `axis` of `src` (x-fastest, `size`), writing float32 to `dst`. */
+/**
+ * Applies one recursive pass along `axis` of `src` (x-fastest, `size`), writing float32 to `dst`.
+ * Only the lines whose coordinates on the two other axes lie in [lower, upper] are filtered
+ * (each of them whole: the recursion runs along the entire line).
+ */
 function recursivePass(
   src: ArrayLike<number>,
   dst: Float32Array,
@@ -206,17 +210,20 @@ function recursivePass(
   axis: number,
   c: RecursiveCoefficients,
   buf: Float64Array[],
+  lower: Vec3,
+  upper: Vec3,
 ): void {
   const [nx, ny] = size;
   const n = size[axis]!;
   const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
-  const outerA = axis === 0 ? ny : nx;
-  const outerB = axis === 2 ? ny : size[2];
-  const strideA = axis === 0 ? nx : 1;
-  const strideB = axis === 2 ? nx : nx * ny;
+  // The two other axes: A (faster) and B (slower).
+  const axisA = axis === 0 ? 1 : 0;
+  const axisB = axis === 2 ? 1 : 2;
+  const strideA = axisA === 0 ? 1 : nx;
+  const strideB = axisB === 1 ? nx : nx * ny;
   const [line, out, scratch] = buf as [Float64Array, Float64Array, Float64Array];
-  for (let b = 0; b < outerB; b++) {
-    for (let a = 0; a < outerA; a++) {
+  for (let b = lower[axisB]!; b <= upper[axisB]!; b++) {
+    for (let a = lower[axisA]!; a <= upper[axisA]!; a++) {
       const base = a * strideA + b * strideB;
       for (let t = 0; t < n; t++) line[t] = src[base + t * stride]!;
       filterLine(c, line, out, scratch, n);
@@ -238,38 +245,74 @@ export function logApplicable(size: Vec3, spacingMm: Vec3, sigmaMm: number): boo
 /**
  * Scale-normalised LoG of a scalar volume (σ in mm), float32 output with the input geometry.
  * Throws if an axis is shorter than 4 voxels or σ ≤ 0; see `logApplicable` for PyRadiomics' rule.
+ *
+ * With `region` (inclusive voxel box) only that box of the LoG image is returned, placed where it
+ * lies in the image. The filter still runs over the whole image, but each term's second and third
+ * passes filter only the lines that reach the box (the first pass is needed everywhere): the
+ * values are bit-identical to the whole-image result's.
  */
-export function laplacianOfGaussian(image: Volume, sigmaMm: number, normalizeAcrossScale = true): Volume<Float32Array> {
+export function laplacianOfGaussian(
+  image: Volume,
+  sigmaMm: number,
+  normalizeAcrossScale = true,
+  region?: { lower: Vec3; upper: Vec3 },
+): Volume<Float32Array> {
   if (!(sigmaMm > 0)) throw new Error(`LoG sigma must be greater than 0, got ${sigmaMm}`);
   if ((image.components ?? 1) !== 1) throw new Error('LoG needs a scalar image');
   const size: Vec3 = [...image.size];
   if (size.some((s) => s < 4)) throw new Error(`LoG needs at least 4 voxels along every axis, image size is ${size.join('×')}`);
+  const box = region ?? { lower: [0, 0, 0] as Vec3, upper: [size[0] - 1, size[1] - 1, size[2] - 1] as Vec3 };
+  for (let a = 0; a < 3; a++) {
+    const [lo, hi] = [box.lower[a]!, box.upper[a]!];
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi < lo || hi >= size[a]!) {
+      throw new Error(
+        `LoG region [${box.lower.join(', ')}]–[${box.upper.join(', ')}] is not inside the image (size ${size.join('×')})`,
+      );
+    }
+  }
   const n = size[0] * size[1] * size[2];
   const maxLen = Math.max(...size);
   const buf = [new Float64Array(maxLen), new Float64Array(maxLen), new Float64Array(maxLen)];
-  const acc = new Float32Array(n);
+  const out: Vec3 = [box.upper[0] - box.lower[0] + 1, box.upper[1] - box.lower[1] + 1, box.upper[2] - box.lower[2] + 1];
+  const acc = new Float32Array(out[0] * out[1] * out[2]);
   const tmpA = new Float32Array(n);
   const tmpB = new Float32Array(n);
+  const all: Vec3 = [size[0] - 1, size[1] - 1, size[2] - 1];
   for (let dim = 0; dim < 3; dim++) {
     const sp = image.spacingMm[dim]!;
-    recursivePass(image.data, tmpA, size, dim, gaussianCoefficients(sigmaMm, sp, 2, normalizeAcrossScale), buf);
+    recursivePass(image.data, tmpA, size, dim, gaussianCoefficients(sigmaMm, sp, 2, normalizeAcrossScale), buf, [0, 0, 0], all);
     let src = tmpA;
     let dst = tmpB;
+    // Lines needed by the later passes: along the axes already filtered, only the box's range.
+    const lower: Vec3 = [0, 0, 0];
+    const upper: Vec3 = [...all];
+    lower[dim] = box.lower[dim]!;
+    upper[dim] = box.upper[dim]!;
     for (let other = 0; other < 3; other++) {
       if (other === dim) continue;
-      recursivePass(src, dst, size, other, gaussianCoefficients(sigmaMm, image.spacingMm[other]!, 0, normalizeAcrossScale), buf);
+      const c = gaussianCoefficients(sigmaMm, image.spacingMm[other]!, 0, normalizeAcrossScale);
+      recursivePass(src, dst, size, other, c, buf, lower, upper);
+      lower[other] = box.lower[other]!;
+      upper[other] = box.upper[other]!;
       [src, dst] = [dst, src];
     }
     const inv = 1.0 / (sp * sp);
-    for (let o = 0; o < n; o++) acc[o] = acc[o]! + src[o]! * inv;
+    for (let k = 0, o = 0; k < out[2]; k++)
+      for (let j = 0; j < out[1]; j++) {
+        const row = box.lower[0] + size[0] * (box.lower[1] + j + size[1] * (box.lower[2] + k));
+        for (let i = 0; i < out[0]; i++, o++) acc[o] = acc[o]! + src[row + i]! * inv;
+      }
   }
-  return {
-    size,
-    spacingMm: [...image.spacingMm],
-    originMm: [...image.originMm],
-    direction: [...image.direction],
-    data: acc,
-  };
+  const d = image.direction;
+  const spacing = image.spacingMm;
+  const originMm = [0, 1, 2].map(
+    (r) =>
+      image.originMm[r]! +
+      d[r * 3]! * box.lower[0] * spacing[0] +
+      d[r * 3 + 1]! * box.lower[1] * spacing[1] +
+      d[r * 3 + 2]! * box.lower[2] * spacing[2],
+  ) as Vec3;
+  return { size: out, spacingMm: [...spacing], originMm, direction: [...d], data: acc };
 }
 
 /** PyRadiomics' image-type name: `log-sigma-` + Python `str(float(σ))` with '.' → '-' + `-mm-3D`. */
