@@ -22,11 +22,11 @@ import { laplacianOfGaussian, logApplicable, logImageName } from './log.js';
 import { exponentialImage, gradientMagnitudeImage, logarithmImage, squareImage, squareRootImage } from './simple.js';
 import { ibsiFilterName, ibsiResponseMap, type IbsiFilterSpec } from './ibsi2/index.js';
 import { lbp2DImage, lbp3DImages } from './lbp.js';
-import type { NamedImage } from './wavelet.js';
+import type { NamedImage, WaveletRegion } from './wavelet.js';
 import { waveletImages } from './wavelet.js';
 
-export type { NamedImage } from './wavelet.js';
-export { waveletImages, swtnLevel } from './wavelet.js';
+export type { NamedImage, WaveletRegion } from './wavelet.js';
+export { waveletImages, waveletImagesCircular, swtnLevel } from './wavelet.js';
 export { waveletBank, SUPPORTED_WAVELETS } from './waveletBanks.js';
 export { laplacianOfGaussian, logApplicable, logImageName } from './log.js';
 export { exponentialImage, gradientMagnitudeImage, logarithmImage, squareImage, squareRootImage } from './simple.js';
@@ -72,12 +72,38 @@ export type FilterSettings = { filters?: IbsiFilterSpec[] } & Partial<
   >
 >;
 
+/** The voxel box `region` of `v` (same array type), placed where it lies in `v`. */
+export function cropToRegion(v: NamedImage['volume'], region: WaveletRegion): NamedImage['volume'] {
+  const [nx, ny] = v.size;
+  const size = [0, 1, 2].map((a) => region.upper[a]! - region.lower[a]! + 1) as Volume['size'];
+  const n = size[0] * size[1] * size[2];
+  const data = v.data instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+  for (let k = 0, o = 0; k < size[2]; k++)
+    for (let j = 0; j < size[1]; j++) {
+      const row = region.lower[0] + nx * (region.lower[1] + j + ny * (region.lower[2] + k));
+      data.set(v.data.subarray(row, row + size[0]), o);
+      o += size[0];
+    }
+  const d = v.direction;
+  const sp = v.spacingMm;
+  const originMm = [0, 1, 2].map(
+    (r) =>
+      v.originMm[r]! +
+      d[r * 3]! * region.lower[0] * sp[0] +
+      d[r * 3 + 1]! * region.lower[1] * sp[1] +
+      d[r * 3 + 2]! * region.lower[2] * sp[2],
+  ) as Volume['originMm'];
+  return { size, spacingMm: [...sp], originMm, direction: [...d], data } as NamedImage['volume'];
+}
+
 /**
  * The derived images of one image type. `warnings` receives what PyRadiomics would log as a
  * warning when it yields nothing for a parameter (LoG σ ≤ 0 or too large for the image) or
  * computes something questionable (LBP in 2D with 3D features and the reverse).
  * `mask` (voxels equal to `settings.label`, default 1) is needed by LBP3D only, which
  * PyRadiomics computes on the ROI voxels alone.
+ * With `region`, every derived image is only that voxel box of the filtered image (the filter
+ * still sees the whole `image`; wavelet and LoG compute only what the box needs, exactly).
  */
 export function applyImageType(
   image: Volume,
@@ -85,7 +111,14 @@ export function applyImageType(
   settings: FilterSettings = {},
   warnings: string[] = [],
   mask?: Volume,
+  region?: WaveletRegion,
 ): NamedImage[] {
+  if (region && imageType !== 'Wavelet' && imageType !== 'LoG') {
+    return applyImageType(image, imageType, settings, warnings, mask).map((d) => ({
+      name: d.name,
+      volume: cropToRegion(d.volume, region),
+    }));
+  }
   const scalar = (v: Volume): Volume<Float64Array> | Volume<Float32Array> =>
     v.data instanceof Float64Array || v.data instanceof Float32Array
       ? (v as Volume<Float64Array> | Volume<Float32Array>)
@@ -100,6 +133,7 @@ export function applyImageType(
         level: settings.level ?? 1,
         force2D: settings.force2D ?? false,
         force2Ddimension: settings.force2Ddimension ?? 0,
+        region,
       });
     case 'LoG': {
       const out: NamedImage[] = [];
@@ -118,7 +152,7 @@ export function applyImageType(
           );
           continue;
         }
-        out.push({ name: logImageName(sigma), volume: laplacianOfGaussian(image, sigma, true) });
+        out.push({ name: logImageName(sigma), volume: laplacianOfGaussian(image, sigma, true, region) });
       }
       return out;
     }

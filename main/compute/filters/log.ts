@@ -198,7 +198,87 @@ export function filterLine(
   for (let i = 0; i < ln; i++) out[i] += s[i]!;
 }
 
-/** Applies one recursive pass along `axis` of `src` (x-fastest, `size`), writing float32 to `dst`. */
+/**
+ * filterLine on `w` lines at once, interleaved: sample t of line q at data[t · w + q]. Every line
+ * gets exactly filterLine's operations in the same order (the loops over q are innermost), so the
+ * results are identical; the interleaving turns the strided y and z passes into flat row copies.
+ */
+function filterLines(
+  c: RecursiveCoefficients,
+  data: Float64Array,
+  out: Float64Array,
+  s: Float64Array,
+  ln: number,
+  w: number,
+): void {
+  const { n0, n1, n2, n3, d1, d2, d3, d4, m1, m2, m3, m4, bn1, bn2, bn3, bn4, bm1, bm2, bm3, bm4 } = c;
+  const r1 = w;
+  const r2 = 2 * w;
+  const r3 = 3 * w;
+  for (let q = 0; q < w; q++) {
+    const v1 = data[q]!;
+    const x1 = data[r1 + q]!;
+    const x2 = data[r2 + q]!;
+    const x3 = data[r3 + q]!;
+    let o0 = v1 * n0 + v1 * n1 + v1 * n2 + v1 * n3;
+    let o1 = x1 * n0 + v1 * n1 + v1 * n2 + v1 * n3;
+    let o2 = x2 * n0 + x1 * n1 + v1 * n2 + v1 * n3;
+    let o3 = x3 * n0 + x2 * n1 + x1 * n2 + v1 * n3;
+    o0 -= v1 * bn1 + v1 * bn2 + v1 * bn3 + v1 * bn4;
+    o1 -= o0 * d1 + v1 * bn2 + v1 * bn3 + v1 * bn4;
+    o2 -= o1 * d1 + o0 * d2 + v1 * bn3 + v1 * bn4;
+    o3 -= o2 * d1 + o1 * d2 + o0 * d3 + v1 * bn4;
+    out[q] = o0;
+    out[r1 + q] = o1;
+    out[r2 + q] = o2;
+    out[r3 + q] = o3;
+  }
+  for (let i = 4; i < ln; i++) {
+    const at = i * w;
+    for (let q = at; q < at + w; q++) {
+      let o = data[q]! * n0 + data[q - r1]! * n1 + data[q - r2]! * n2 + data[q - r3]! * n3;
+      o -= out[q - r1]! * d1 + out[q - r2]! * d2 + out[q - r3]! * d3 + out[q - 4 * w]! * d4;
+      out[q] = o;
+    }
+  }
+  const e1 = (ln - 1) * w;
+  const e2 = (ln - 2) * w;
+  const e3 = (ln - 3) * w;
+  const e4 = (ln - 4) * w;
+  for (let q = 0; q < w; q++) {
+    const v2 = data[e1 + q]!;
+    const y2 = data[e2 + q]!;
+    const y3 = data[e3 + q]!;
+    let s1 = v2 * m1 + v2 * m2 + v2 * m3 + v2 * m4;
+    let s2 = data[e1 + q]! * m1 + v2 * m2 + v2 * m3 + v2 * m4;
+    let s3 = y2 * m1 + data[e1 + q]! * m2 + v2 * m3 + v2 * m4;
+    let s4 = y3 * m1 + y2 * m2 + data[e1 + q]! * m3 + v2 * m4;
+    s1 -= v2 * bm1 + v2 * bm2 + v2 * bm3 + v2 * bm4;
+    s2 -= s1 * d1 + v2 * bm2 + v2 * bm3 + v2 * bm4;
+    s3 -= s2 * d1 + s1 * d2 + v2 * bm3 + v2 * bm4;
+    s4 -= s3 * d1 + s2 * d2 + s1 * d3 + v2 * bm4;
+    s[e1 + q] = s1;
+    s[e2 + q] = s2;
+    s[e3 + q] = s3;
+    s[e4 + q] = s4;
+  }
+  for (let i = ln - 4; i > 0; i--) {
+    const at = (i - 1) * w;
+    for (let q = at; q < at + w; q++) {
+      let v = data[q + r1]! * m1 + data[q + r2]! * m2 + data[q + r3]! * m3 + data[q + 4 * w]! * m4;
+      v -= s[q + r1]! * d1 + s[q + r2]! * d2 + s[q + r3]! * d3 + s[q + 4 * w]! * d4;
+      s[q] = v;
+    }
+  }
+  for (let q = 0; q < ln * w; q++) out[q] = out[q]! + s[q]!;
+}
+
+/**
+ * Applies one recursive pass along `axis` of `src` (x-fastest, `size`), writing float32 to `dst`.
+ * Only the lines whose coordinates on the two other axes lie in [lower, upper] are filtered
+ * (each of them whole: the recursion runs along the entire line). Along y and z, the lines of
+ * one x row are filtered together (filterLines), read and written as contiguous rows.
+ */
 function recursivePass(
   src: ArrayLike<number>,
   dst: Float32Array,
@@ -206,21 +286,40 @@ function recursivePass(
   axis: number,
   c: RecursiveCoefficients,
   buf: Float64Array[],
+  lower: Vec3,
+  upper: Vec3,
 ): void {
   const [nx, ny] = size;
   const n = size[axis]!;
-  const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
-  const outerA = axis === 0 ? ny : nx;
-  const outerB = axis === 2 ? ny : size[2];
-  const strideA = axis === 0 ? nx : 1;
-  const strideB = axis === 2 ? nx : nx * ny;
   const [line, out, scratch] = buf as [Float64Array, Float64Array, Float64Array];
-  for (let b = 0; b < outerB; b++) {
-    for (let a = 0; a < outerA; a++) {
-      const base = a * strideA + b * strideB;
-      for (let t = 0; t < n; t++) line[t] = src[base + t * stride]!;
-      filterLine(c, line, out, scratch, n);
-      for (let t = 0; t < n; t++) dst[base + t * stride] = out[t]!;
+  if (axis === 0) {
+    for (let k = lower[2]; k <= upper[2]; k++)
+      for (let j = lower[1]; j <= upper[1]; j++) {
+        const base = nx * (j + ny * k);
+        for (let t = 0; t < n; t++) line[t] = src[base + t]!;
+        filterLine(c, line, out, scratch, n);
+        for (let t = 0; t < n; t++) dst[base + t] = out[t]!;
+      }
+    return;
+  }
+  // Lines along y (indexed by i, k) or z (by i, j): one block per value of the slower index b.
+  const stride = axis === 1 ? nx : nx * ny;
+  const axisB = axis === 1 ? 2 : 1;
+  const strideB = axisB === 2 ? nx * ny : nx;
+  const i0 = lower[0];
+  const w = upper[0] - lower[0] + 1;
+  for (let b = lower[axisB]!; b <= upper[axisB]!; b++) {
+    const base = b * strideB + i0;
+    for (let t = 0; t < n; t++) {
+      const from = base + t * stride;
+      const to = t * w;
+      for (let q = 0; q < w; q++) line[to + q] = src[from + q]!;
+    }
+    filterLines(c, line, out, scratch, n, w);
+    for (let t = 0; t < n; t++) {
+      const to = base + t * stride;
+      const from = t * w;
+      for (let q = 0; q < w; q++) dst[to + q] = out[from + q]!;
     }
   }
 }
@@ -238,38 +337,75 @@ export function logApplicable(size: Vec3, spacingMm: Vec3, sigmaMm: number): boo
 /**
  * Scale-normalised LoG of a scalar volume (σ in mm), float32 output with the input geometry.
  * Throws if an axis is shorter than 4 voxels or σ ≤ 0; see `logApplicable` for PyRadiomics' rule.
+ *
+ * With `region` (inclusive voxel box) only that box of the LoG image is returned, placed where it
+ * lies in the image. The filter still runs over the whole image, but each term's second and third
+ * passes filter only the lines that reach the box (the first pass is needed everywhere): the
+ * values are bit-identical to the whole-image result's.
  */
-export function laplacianOfGaussian(image: Volume, sigmaMm: number, normalizeAcrossScale = true): Volume<Float32Array> {
+export function laplacianOfGaussian(
+  image: Volume,
+  sigmaMm: number,
+  normalizeAcrossScale = true,
+  region?: { lower: Vec3; upper: Vec3 },
+): Volume<Float32Array> {
   if (!(sigmaMm > 0)) throw new Error(`LoG sigma must be greater than 0, got ${sigmaMm}`);
   if ((image.components ?? 1) !== 1) throw new Error('LoG needs a scalar image');
   const size: Vec3 = [...image.size];
   if (size.some((s) => s < 4)) throw new Error(`LoG needs at least 4 voxels along every axis, image size is ${size.join('×')}`);
+  const box = region ?? { lower: [0, 0, 0] as Vec3, upper: [size[0] - 1, size[1] - 1, size[2] - 1] as Vec3 };
+  for (let a = 0; a < 3; a++) {
+    const [lo, hi] = [box.lower[a]!, box.upper[a]!];
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi < lo || hi >= size[a]!) {
+      throw new Error(
+        `LoG region [${box.lower.join(', ')}]–[${box.upper.join(', ')}] is not inside the image (size ${size.join('×')})`,
+      );
+    }
+  }
   const n = size[0] * size[1] * size[2];
-  const maxLen = Math.max(...size);
-  const buf = [new Float64Array(maxLen), new Float64Array(maxLen), new Float64Array(maxLen)];
-  const acc = new Float32Array(n);
+  // Line buffers: one x line, or one x row of y or z lines (interleaved).
+  const bufLen = Math.max(size[0], size[0] * size[1], size[0] * size[2]);
+  const buf = [new Float64Array(bufLen), new Float64Array(bufLen), new Float64Array(bufLen)];
+  const out: Vec3 = [box.upper[0] - box.lower[0] + 1, box.upper[1] - box.lower[1] + 1, box.upper[2] - box.lower[2] + 1];
+  const acc = new Float32Array(out[0] * out[1] * out[2]);
   const tmpA = new Float32Array(n);
   const tmpB = new Float32Array(n);
+  const all: Vec3 = [size[0] - 1, size[1] - 1, size[2] - 1];
   for (let dim = 0; dim < 3; dim++) {
     const sp = image.spacingMm[dim]!;
-    recursivePass(image.data, tmpA, size, dim, gaussianCoefficients(sigmaMm, sp, 2, normalizeAcrossScale), buf);
+    recursivePass(image.data, tmpA, size, dim, gaussianCoefficients(sigmaMm, sp, 2, normalizeAcrossScale), buf, [0, 0, 0], all);
     let src = tmpA;
     let dst = tmpB;
+    // Lines needed by the later passes: along the axes already filtered, only the box's range.
+    const lower: Vec3 = [0, 0, 0];
+    const upper: Vec3 = [...all];
+    lower[dim] = box.lower[dim]!;
+    upper[dim] = box.upper[dim]!;
     for (let other = 0; other < 3; other++) {
       if (other === dim) continue;
-      recursivePass(src, dst, size, other, gaussianCoefficients(sigmaMm, image.spacingMm[other]!, 0, normalizeAcrossScale), buf);
+      const c = gaussianCoefficients(sigmaMm, image.spacingMm[other]!, 0, normalizeAcrossScale);
+      recursivePass(src, dst, size, other, c, buf, lower, upper);
+      lower[other] = box.lower[other]!;
+      upper[other] = box.upper[other]!;
       [src, dst] = [dst, src];
     }
     const inv = 1.0 / (sp * sp);
-    for (let o = 0; o < n; o++) acc[o] = acc[o]! + src[o]! * inv;
+    for (let k = 0, o = 0; k < out[2]; k++)
+      for (let j = 0; j < out[1]; j++) {
+        const row = box.lower[0] + size[0] * (box.lower[1] + j + size[1] * (box.lower[2] + k));
+        for (let i = 0; i < out[0]; i++, o++) acc[o] = acc[o]! + src[row + i]! * inv;
+      }
   }
-  return {
-    size,
-    spacingMm: [...image.spacingMm],
-    originMm: [...image.originMm],
-    direction: [...image.direction],
-    data: acc,
-  };
+  const d = image.direction;
+  const spacing = image.spacingMm;
+  const originMm = [0, 1, 2].map(
+    (r) =>
+      image.originMm[r]! +
+      d[r * 3]! * box.lower[0] * spacing[0] +
+      d[r * 3 + 1]! * box.lower[1] * spacing[1] +
+      d[r * 3 + 2]! * box.lower[2] * spacing[2],
+  ) as Vec3;
+  return { size: out, spacingMm: [...spacing], originMm, direction: [...d], data: acc };
 }
 
 /** PyRadiomics' image-type name: `log-sigma-` + Python `str(float(σ))` with '.' → '-' + `-mm-3D`. */

@@ -246,21 +246,29 @@ function matrixFeatures(p: Float64Array, off: number, lv: Int32Array, ng: number
 function mcc(p: Float64Array, off: number, n: number, px: Float64Array, py: Float64Array): number {
   if (n < 2) return 1;
   const rows: number[] = [];
-  for (let i = 0; i < n; i++) if (px[i]! > 0) rows.push(i);
+  const cols: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (px[i]! > 0) rows.push(i);
+    if (py[i]! > 0) cols.push(i);
+  }
   const m = rows.length;
+  const mc = cols.length;
+  // S = W Wᵀ with W(a, k) = p(row a, col k) / √(p_x(a) p_y(k)): contiguous dot products, no division inside.
+  const wm = new Float64Array(m * mc);
+  const inv = new Float64Array(mc);
+  for (let c = 0; c < mc; c++) inv[c] = 1 / Math.sqrt(py[cols[c]!]!);
+  for (let a = 0; a < m; a++) {
+    const src = off + rows[a]! * n;
+    const ra = 1 / Math.sqrt(px[rows[a]!]!);
+    for (let c = 0; c < mc; c++) wm[a * mc + c] = p[src + cols[c]!]! * inv[c]! * ra;
+  }
   const s = new Float64Array(m * m);
   for (let a = 0; a < m; a++)
-    for (let b = a; b < m; b++) {
-      const ia = rows[a]!;
-      const ib = rows[b]!;
+    for (let b = 0; b <= a; b++) {
       let sum = 0;
-      for (let k = 0; k < n; k++) {
-        if (py[k] === 0) continue;
-        sum += (p[off + ia * n + k]! * p[off + ib * n + k]!) / py[k]!;
-      }
-      const v = sum / Math.sqrt(px[ia]! * px[ib]!);
-      s[a * m + b] = v;
-      s[b * m + a] = v;
+      for (let c = 0, ia = a * mc, ib = b * mc; c < mc; c++) sum += wm[ia + c]! * wm[ib + c]!;
+      // symmetricEigenvalues reads the lower triangle only.
+      s[a * m + b] = sum;
     }
   const eig = symmetricEigenvalues(s, m);
   // Eigenvalues of the dropped rows are 0; the list has n values in all.

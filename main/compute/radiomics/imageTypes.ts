@@ -56,14 +56,20 @@ function cropVolume(v: Volume, box: BoundingBox, asMask: boolean): Volume {
 
 /**
  * The image the filters see and the ROI mask (label 1) they are evaluated in: PyRadiomics'
- * loadImage (normalise, resample or pre-crop), then the re-segmented ROI of `label`.
+ * loadImage (normalise, resample or pre-crop), then the re-segmented ROI of `label`, and that
+ * ROI's bounding box in `image`'s voxels.
  */
-export function filterInputs(image: Volume, mask: Volume, settings: RadiomicsSettings): { image: Volume; mask: Volume } {
+export function filterInputs(
+  image: Volume,
+  mask: Volume,
+  settings: RadiomicsSettings,
+): { image: Volume; mask: Volume; bbox: BoundingBox } {
   if (describeGeometryMismatch(image, mask, settings.geometryTolerance).length > 0) {
     // extractFeatures on Original has already refused or accepted the mismatch; here we follow it.
     mask = resampleMaskToImage(mask, image, settings.label);
   }
-  let { bbox } = roiOfLabel(mask, settings.label, settings.label_channel);
+  let roi = roiOfLabel(mask, settings.label, settings.label_channel);
+  let { bbox } = roi;
   if (settings.normalize) image = normalizedVolume(image, settings);
   const grid = pyradiomicsGrid(image, mask, bbox, settings);
   if (grid) {
@@ -73,7 +79,8 @@ export function filterInputs(image: Volume, mask: Volume, settings: RadiomicsSet
     image = cropVolume(image, box, false);
     mask = cropVolume(mask, box, true);
   }
-  const roi = roiOfLabel(mask, settings.label, settings.label_channel);
+  // A resampled or cropped mask has a new grid; otherwise the ROI found above is the same.
+  if (grid || settings.preCrop) roi = roiOfLabel(mask, settings.label, settings.label_channel);
   bbox = roi.bbox;
   const crop = resegment(cropRoi(image, roi.roi, bbox, { ...settings, normalize: false }), settings);
   // The ROI as label 1: re-segmented voxels only (PyRadiomics re-segments once, on these intensities).
@@ -84,7 +91,7 @@ export function filterInputs(image: Volume, mask: Volume, settings: RadiomicsSet
       const row = crop.bbox.lower[0] + nx * (crop.bbox.lower[1] + j + ny * (crop.bbox.lower[2] + k));
       for (let i = 0; i < crop.size[0]; i++, o++) if (crop.mask[o]) out[row + i] = 1;
     }
-  return { image, mask: { ...mask, components: 1, data: out } };
+  return { image, mask: { ...mask, components: 1, data: out }, bbox: crop.bbox };
 }
 
 /**
@@ -115,6 +122,10 @@ export function extractImageTypes(image: Volume, mask: Volume, params: ImageType
   const derivedTypes = types.filter((t) => t !== 'Original');
   if (derivedTypes.length > 0 && Object.keys(textures).length > 0) {
     const inputs = filterInputs(image, mask, base);
+    // The feature classes only read the ROI's bounding box: the filters return just that box
+    // (the wavelet computes only what it needs, bit-identical to the whole-image transform).
+    const { bbox } = inputs;
+    const roiMask = cropVolume(inputs.mask, bbox, true);
     for (const t of derivedTypes) {
       const s = settingsOf(t);
       const filterWarnings: string[] = [];
@@ -124,12 +135,13 @@ export function extractImageTypes(image: Volume, mask: Volume, params: ImageType
         { ...s, label: 1, filters: params.imageTypes[t]?.filters },
         filterWarnings,
         inputs.mask,
+        bbox,
       );
       warnings.push(...filterWarnings.map((w) => `${t}: ${w}`));
       for (const d of derived) {
         const r = extractFeatures(
           d.volume,
-          inputs.mask,
+          roiMask,
           {
             ...s,
             label: 1,

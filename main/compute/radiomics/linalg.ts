@@ -5,7 +5,11 @@
  * accurate to a few ulps of the matrix norm. Used for GLCM MCC (N_g × N_g) and shape PCA (3 × 3).
  */
 
-/** Eigenvalues of the n × n symmetric matrix `a` (row-major; overwritten), ascending. */
+/**
+ * Eigenvalues of the n × n symmetric matrix `a` (row-major; overwritten), ascending. Only the lower
+ * triangle (and diagonal) is read and updated, row by row: each product and sum is the one of the
+ * textbook full-matrix form (the matrix stays symmetric, so the upper triangle is its mirror).
+ */
 export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
@@ -26,31 +30,35 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
     if (vv === 0) continue;
     const beta = 2 / vv;
     // p = β B v, K = β/2 vᵀp, w = p − K v;  B ← B − v wᵀ − w vᵀ.
+    // (B v)_t = Σ_j B[t][j] v_j in ascending j: row t of the lower triangle gives j ≤ t, the
+    // rows below give j > t, and they come in that order.
+    for (let i = k + 1; i < n; i++) w[i] = 0;
+    for (let i = k + 1; i < n; i++) {
+      const row = i * n;
+      const vi = v[i]!;
+      let s = w[i]!;
+      for (let j = k + 1; j < i; j++) {
+        const x = a[row + j]!;
+        s += x * v[j]!;
+        w[j] = w[j]! + x * vi;
+      }
+      w[i] = s + a[row + i]! * vi;
+    }
     let vp = 0;
     for (let i = k + 1; i < n; i++) {
-      let s = 0;
-      for (let j = k + 1; j < n; j++) s += a[i * n + j]! * v[j]!;
-      w[i] = beta * s;
+      w[i] = beta * w[i]!;
       vp += v[i]! * w[i]!;
     }
     const kk = (beta / 2) * vp;
     for (let i = k + 1; i < n; i++) w[i] = w[i]! - kk * v[i]!;
-    // Symmetric update: the upper triangle, mirrored.
+    // Lower triangle: B[i][j] (j ≤ i) is the mirror of B[j][i] = B[j][i] − v_j w_i − w_j v_i.
     for (let i = k + 1; i < n; i++) {
+      const row = i * n;
       const vi = v[i]!;
       const wi = w[i]!;
-      for (let j = i; j < n; j++) {
-        const x = a[i * n + j]! - vi * w[j]! - wi * v[j]!;
-        a[i * n + j] = x;
-        a[j * n + i] = x;
-      }
+      for (let j = k + 1; j <= i; j++) a[row + j] = a[row + j]! - v[j]! * wi - w[j]! * vi;
     }
     a[(k + 1) * n + k] = alpha;
-    a[k * n + k + 1] = alpha;
-    for (let i = k + 2; i < n; i++) {
-      a[i * n + k] = 0;
-      a[k * n + i] = 0;
-    }
   }
   for (let i = 0; i < n; i++) d[i] = a[i * n + i]!;
   for (let i = 0; i < n - 1; i++) e[i] = a[(i + 1) * n + i]!;
