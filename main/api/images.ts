@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEQUENCE_KINDS } from '../compute/imaging/sequenceRules.js';
+import { ImagesDeidentifyParamsSchema } from './deidentify.js';
 import { mutation, query } from './procedure.js';
 
 export { SEQUENCE_KINDS };
@@ -315,6 +316,11 @@ export const imagesApi = {
     ImagesTicParamsSchema,
     z.object({ jobId: z.number().int() }),
     'Lesion time–intensity curves on the DCE phases and their type (Kuhl I/II/III) as a job; optionally written to a lesion variable of the cohort',
+  ),
+  'images.deidentify': mutation(
+    ImagesDeidentifyParamsSchema,
+    z.object({ jobId: z.number().int() }),
+    'Export series as de-identified DICOM (PS3.15 basic profile; patient name and ID become the cohort code) into <outDir>/<patient>/<series>/, with a manifest CSV (a job); the output folder must be new or empty',
   ),
   'images.rules.get': query(z.object({}).strict(), z.array(SequenceRuleSchema), 'Sequence-recognition rules of the study'),
   'images.rules.set': mutation(

@@ -10,6 +10,7 @@ import {
   ImagesTicParamsSchema,
   ImagesTicResultSchema,
 } from './images.js';
+import { ImagesDeidentifyParamsSchema, ImagesDeidentifyResultSchema } from './deidentify.js';
 import { mutation, query } from './procedure.js';
 import { SegmentationImportParamsSchema, SegmentationImportResultSchema } from './segmentation.js';
 
@@ -60,6 +61,11 @@ export const jobKinds = {
     label: 'Time–intensity curves of lesions',
     params: ImagesTicParamsSchema,
     result: ImagesTicResultSchema,
+  },
+  'images.deidentify': {
+    label: 'Export de-identified DICOM',
+    params: ImagesDeidentifyParamsSchema,
+    result: ImagesDeidentifyResultSchema,
   },
   'segmentation.import': {
     label: 'Import a segmentation',

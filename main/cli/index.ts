@@ -13,6 +13,7 @@ import { registerDemoCommand } from './demo.js';
 import { registerExtractCommand } from './extract.js';
 import { registerDerivedImageCommands } from './derived.js';
 import { registerImageCommands } from './images.js';
+import { registerDeidentifyExport } from './deidentify.js';
 import { registerSegmentationCommands } from './segmentation.js';
 
 function portNumber(value: string): number {
@@ -243,6 +244,7 @@ export function buildCli(): Command {
       });
     });
 
+  registerDeidentifyExport(exportCmd);
   registerImageCommands(program);
   registerDerivedImageCommands(program);
   registerSegmentationCommands(program);

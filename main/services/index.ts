@@ -104,6 +104,7 @@ export function createServices(opts: ServicesOptions): Services {
     'images.relink': (input) => images.relink(input.from, input.to),
     'images.adc': (input) => images.startAdc(input),
     'images.tic': (input) => images.startTic(input),
+    'images.deidentify': (input) => images.startDeidentify(input),
     'images.rules.get': () => images.rules(),
     'images.rules.set': (input) => images.setRules(input.rules, input.reapply),
     'segmentation.import': (input) => segmentation.startImport(input),

@@ -3,6 +3,7 @@ import type { JobHandler } from './context.js';
 import { analysisRunJob } from './analysis-run.js';
 import { extractionRunJob } from './extraction-run.js';
 import { adcComputeJob } from './adc-compute.js';
+import { deidentifyJob } from './deidentify-export.js';
 import { imageImportJob } from './image-import.js';
 import { ticRunJob } from './tic-run.js';
 import { segmentationImportJob } from './segmentation-import.js';
@@ -14,6 +15,7 @@ export const jobHandlers: Record<JobKind, JobHandler> = {
   'images.import': imageImportJob,
   'images.adc': adcComputeJob,
   'images.tic': ticRunJob,
+  'images.deidentify': deidentifyJob,
   'segmentation.import': segmentationImportJob,
   'analysis.run': analysisRunJob,
   'extraction.run': extractionRunJob,

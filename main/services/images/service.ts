@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../api/errors.js';
@@ -11,8 +11,10 @@ import type {
   VerifyResult,
 } from '../../api/images.js';
 import { SequenceRuleSchema, SeriesAttributesSchema } from '../../api/images.js';
+import { DEID_SECRET_META_KEY, type ImagesDeidentifyParams } from '../../api/deidentify.js';
 import { DEFAULT_SEQUENCE_RULES, recognizeSequence } from '../../compute/imaging/sequenceRules.js';
 import { RULES_META_KEY } from '../../compute/jobs/image-import.js';
+import { assertEmptyOutput } from '../../compute/jobs/deidentify-export.js';
 import { appendAudit } from '../../../db/repositories/audit.js';
 import { readMeta, writeMeta } from '../../../db/repositories/meta.js';
 import type { JobService } from '../jobs.js';
@@ -61,6 +63,24 @@ export class ImagesService {
   startAdc(params: ImagesAdcParams): { jobId: number } {
     this.db(true);
     return { jobId: this.jobs.start('images.adc', params).id };
+  }
+
+  /**
+   * Starts `images.deidentify` after checking the output folder is new or empty and the series
+   * exist; creates the study's de-identification secret on first use (kept in the study file,
+   * so later exports give the same pseudonymous UIDs).
+   */
+  startDeidentify(params: ImagesDeidentifyParams): { jobId: number } {
+    const db = this.db(true);
+    const outDir = path.resolve(params.outDir);
+    assertEmptyOutput(outDir);
+    if (params.seriesIds) {
+      const missing = params.seriesIds.filter((id) => !db.prepare('SELECT 1 FROM series WHERE id = ?').get(id));
+      if (missing.length > 0)
+        throw new AppError('NOT_FOUND', `Series ${missing.map((id) => `#${id}`).join(', ')} are not in this study.`);
+    }
+    if (!readMeta(db)[DEID_SECRET_META_KEY]) writeMeta(db, DEID_SECRET_META_KEY, randomBytes(32).toString('hex'));
+    return { jobId: this.jobs.start('images.deidentify', { ...params, outDir }).id };
   }
 
   /** Starts `images.tic` after checking the variable it would fill can hold TIC types. */
