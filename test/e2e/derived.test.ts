@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoStudy } from '../../main/services/demo.js';
@@ -88,5 +89,17 @@ describe('Derived images (Playwright + Debian Chromium)', () => {
       .poll(() => page.getByTestId('adc-summary').textContent(), { timeout: 60_000 })
       .toMatch(/2 ADC map\(s\) computed, 2 series recorded/);
     await expect.poll(() => page.getByText(/ADC \(RadStudy, b=/).count(), { timeout: 10_000 }).toBe(2);
+  }, 120_000);
+
+  it('exports the series as de-identified DICOM from the Images view', async () => {
+    const { page } = browser;
+    await page.getByTestId('deid-out').fill(path.join(t.dir, 'deidentified'));
+    await page.getByTestId('deid-start').click();
+    await expect
+      .poll(() => page.getByTestId('deid-summary').textContent(), { timeout: 60_000 })
+      .toMatch(/^\s*\d+ series \(\d[\d,]* files\) written to .*deidentified; manifest .*manifest\.csv/);
+    const manifest = readFileSync(path.join(t.dir, 'deidentified', 'manifest.csv'), 'utf8');
+    expect(manifest).toMatch(/DEMO-0001/);
+    expect(manifest).not.toMatch(/DEMO\^/); // no patient name in the manifest
   }, 120_000);
 });
