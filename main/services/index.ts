@@ -103,6 +103,7 @@ export function createServices(opts: ServicesOptions): Services {
     'images.verify': (input) => images.verify(input.seriesId),
     'images.relink': (input) => images.relink(input.from, input.to),
     'images.adc': (input) => images.startAdc(input),
+    'images.subtraction': (input) => images.startSubtraction(input),
     'images.tic': (input) => images.startTic(input),
     'images.rules.get': () => images.rules(),
     'images.rules.set': (input) => images.setRules(input.rules, input.reapply),

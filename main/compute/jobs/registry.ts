@@ -4,6 +4,7 @@ import { analysisRunJob } from './analysis-run.js';
 import { extractionRunJob } from './extraction-run.js';
 import { adcComputeJob } from './adc-compute.js';
 import { imageImportJob } from './image-import.js';
+import { subtractionJob } from './subtraction.js';
 import { ticRunJob } from './tic-run.js';
 import { segmentationImportJob } from './segmentation-import.js';
 import { studyCheckJob } from './study-check.js';
@@ -13,6 +14,7 @@ export const jobHandlers: Record<JobKind, JobHandler> = {
   'study.check': studyCheckJob,
   'images.import': imageImportJob,
   'images.adc': adcComputeJob,
+  'images.subtraction': subtractionJob,
   'images.tic': ticRunJob,
   'segmentation.import': segmentationImportJob,
   'analysis.run': analysisRunJob,

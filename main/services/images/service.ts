@@ -6,6 +6,7 @@ import type {
   ImagesAdcParams,
   ImagesImportParams,
   ImagesTicParams,
+  ImagesSubtractionParams,
   Series,
   SequenceRuleDto,
   VerifyResult,
@@ -61,6 +62,12 @@ export class ImagesService {
   startAdc(params: ImagesAdcParams): { jobId: number } {
     this.db(true);
     return { jobId: this.jobs.start('images.adc', params).id };
+  }
+
+  /** Starts `images.subtraction` (DCE post − pre) after checking the study can be written. */
+  startSubtraction(params: ImagesSubtractionParams): { jobId: number } {
+    this.db(true);
+    return { jobId: this.jobs.start('images.subtraction', params).id };
   }
 
   /** Starts `images.tic` after checking the variable it would fill can hold TIC types. */
