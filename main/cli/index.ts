@@ -11,6 +11,7 @@ import { createServices } from '../services/index.js';
 import { registerAnalyzeCommand } from './analyze.js';
 import { registerDemoCommand } from './demo.js';
 import { registerExtractCommand } from './extract.js';
+import { registerReportCommand } from './report.js';
 import { registerImageCommands } from './images.js';
 import { registerSegmentationCommands } from './segmentation.js';
 
@@ -246,6 +247,7 @@ export function buildCli(): Command {
   registerSegmentationCommands(program);
   registerExtractCommand(program);
   registerAnalyzeCommand(program);
+  registerReportCommand(program);
   registerDemoCommand(program);
 
   return program;

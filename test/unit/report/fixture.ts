@@ -3,13 +3,16 @@
  * 12 candidate features of which f0–f2 carry the outcome, univariate and correlation selection, a logistic and a
  * linear SVM model and a 20-replicate bootstrap, so every figure and table type has data.
  */
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runAnalysis } from '../../../main/compute/ml/analysis.js';
 import type { AnalysisResult } from '../../../main/compute/ml/analysis.js';
 import { datasetFromTable } from '../../../main/compute/ml/dataset.js';
 import { parseAnalysisSpec } from '../../../main/compute/ml/spec.js';
 import { Rng } from '../../../main/compute/stats/random.js';
+import { recordAnalysis } from '../../../main/services/analysis/service.js';
+import { createStudy } from '../../../db/study-file.js';
 
 export const FIXTURE_SPEC = {
   version: 1,
@@ -59,4 +62,21 @@ export function runFixture(dir: string): { result: AnalysisResult; dataFile: str
   const ds = datasetFromTable(head!, body, spec, 'features.csv');
   const result = runAnalysis(spec, ds, { now: () => new Date('2026-01-02T03:04:05Z') });
   return { result, dataFile, specFile };
+}
+
+/** A study file holding `result` as a stored analysis (as the `analysis.run` job leaves it). */
+export function storeInStudy(studyFile: string, result: AnalysisResult, dataFile: string): number {
+  const h = createStudy(studyFile, 'Report fixture');
+  try {
+    const sha = createHash('sha256').update(readFileSync(dataFile)).digest('hex');
+    const job = h.db
+      .prepare(
+        `INSERT INTO job(kind, status, params, progress, created_at, finished_at) VALUES ('analysis.run', 'succeeded', '{}', 1, ?, ?)`,
+      )
+      .run(result.createdAt, result.createdAt);
+    return h.db.transaction(() => recordAnalysis(h.db, result, { dataFile, dataSha256: sha }, Number(job.lastInsertRowid)))()
+      .analysisId;
+  } finally {
+    h.close();
+  }
 }
