@@ -4,6 +4,7 @@ import { cohortApi, cohortEditApi, dictionaryApi } from './cohort.js';
 import { extractionApi } from './extraction.js';
 import { imagesApi } from './images.js';
 import { jobsApi } from './jobs.js';
+import { reportApi } from './report.js';
 import { segmentationApi } from './segmentation.js';
 import { studyApi } from './study.js';
 import { systemApi } from './system.js';
@@ -22,6 +23,7 @@ export const api = {
   ...imagesApi,
   ...segmentationApi,
   ...analysisApi,
+  ...reportApi,
   ...extractionApi,
 };
 
@@ -42,6 +44,7 @@ export * from './events.js';
 export * from './extraction.js';
 export * from './images.js';
 export * from './jobs.js';
+export * from './report.js';
 export * from './segmentation.js';
 export * from './study.js';
 export * from './system.js';
