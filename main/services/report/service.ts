@@ -38,6 +38,14 @@ export class ReportService {
   }): Promise<ReportExportResult> {
     const src = { ...this.load(p.id), software: { name: 'RadStudy', version: this.version } };
     const dir = path.resolve(p.dir);
+    // Figures asked for, checked before anything is written.
+    const all = p.format === 'svg' || p.format === 'png' ? chartCatalogue(figureData(src.result)) : [];
+    const charts = p.chart ? all.filter((c) => c.id === p.chart) : all;
+    if ((p.format === 'svg' || p.format === 'png') && charts.length === 0)
+      throw new AppError(
+        'VALIDATION',
+        `Analysis ${p.id} has no figure "${p.chart}" (it has: ${all.map((c) => c.id).join(', ')}).`,
+      );
     try {
       mkdirSync(dir, { recursive: true });
     } catch (e) {
@@ -51,13 +59,6 @@ export class ReportService {
       files.push(name);
     };
     if (p.format === 'svg' || p.format === 'png') {
-      const all = chartCatalogue(figureData(src.result));
-      const charts = p.chart ? all.filter((c) => c.id === p.chart) : all;
-      if (charts.length === 0)
-        throw new AppError(
-          'VALIDATION',
-          `Analysis ${p.id} has no figure "${p.chart}" (it has: ${all.map((c) => c.id).join(', ')}).`,
-        );
       for (const c of charts) {
         const svg = renderSvg(c.option);
         if (p.format === 'svg') put(`${c.id}.svg`, svg);
