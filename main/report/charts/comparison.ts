@@ -5,7 +5,7 @@
  */
 import type { FigureData, SetKey } from './types.js';
 import { SET_LABELS } from './types.js';
-import { categoryAxis, colorOf, FONT_SIZE, formatP, frame, GREY, legend, PALETTE, valueAxis } from './style.js';
+import { categoryAxis, colorOf, FONT_SIZE, formatP, frame, GREY, legend, PALETTE, pText, valueAxis } from './style.js';
 
 type Option = Record<string, unknown>;
 
@@ -94,7 +94,8 @@ export function confusionOption(fd: FigureData, model: string, set: SetKey): Opt
 export function radScoreOption(fd: FigureData, model: string): Option {
   const rows = fd.radScore.filter((r) => r.model === model);
   const scale = rows[0]?.scale ?? 'Score';
-  const cats = rows.map((r) => `${SET_LABELS[r.set]}\nP ${formatP(r.pValue).startsWith('<') ? '' : '= '}${formatP(r.pValue)}`);
+  const short = { train: 'Training', cv: 'Training (CV)', test: 'Internal test', external: 'External' } as const;
+  const cats = rows.map((r) => `${short[r.set]}\n${pText(r.pValue)}`);
   const box = (which: 'negative' | 'positive', color: string): Option => ({
     name: which === 'positive' ? 'Outcome positive' : 'Outcome negative',
     type: 'boxplot',
@@ -103,7 +104,10 @@ export function radScoreOption(fd: FigureData, model: string): Option {
     itemStyle: { color: '#fff', borderColor: color, borderWidth: 1.5 },
   });
   return frame(`${scale} by class — ${model}`, {
-    xAxis: categoryAxis('', cats, { axisLine: { onZero: false, lineStyle: { color: '#000' } } }),
+    xAxis: categoryAxis('', cats, {
+      axisLine: { onZero: false, lineStyle: { color: '#000' } },
+      axisLabel: { interval: 0, color: '#000', fontSize: FONT_SIZE - 1 },
+    }),
     yAxis: valueAxis(scale, undefined, undefined, { nameGap: 44, scale: true }),
     legend: legend({ orient: 'horizontal', top: 24, right: 'center', bottom: undefined }),
     series: [box('negative', PALETTE[0] as string), box('positive', PALETTE[1] as string)],

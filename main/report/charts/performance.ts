@@ -5,7 +5,7 @@
  */
 import type { CalibrationSeries, DecisionCurveSeries, FigureData, RocSeries, SetKey } from './types.js';
 import { SET_LABELS } from './types.js';
-import { colorOf, f3, formatP, frame, GREY, legend, pct, REFERENCE_COLOR, valueAxis } from './style.js';
+import { colorOf, f3, frame, GREY, legend, pct, pText, REFERENCE_COLOR, valueAxis } from './style.js';
 
 type Option = Record<string, unknown>;
 
@@ -49,7 +49,7 @@ export function rocOption(fd: FigureData, set: SetKey): Option {
 }
 
 export function calibrationLegend(c: CalibrationSeries): string {
-  return `${c.model} (Hosmer–Lemeshow p = ${formatP(c.hosmerLemeshowP)})`;
+  return `${c.model} (Hosmer–Lemeshow ${pText(c.hosmerLemeshowP)})`;
 }
 
 export function calibrationOption(fd: FigureData, set: SetKey): Option {
@@ -146,8 +146,9 @@ export function decisionCurveOption(fd: FigureData, set: SetKey): Option {
   }
   return frame(`Decision curves — ${SET_LABELS[set]}`, {
     xAxis: valueAxis('Threshold probability', 0, 1),
+    grid: { left: 64, right: 24, top: 40, bottom: 110 },
     yAxis: valueAxis('Net benefit', yMin, yMax, { nameGap: 44 }),
-    legend: legend({ top: 36, bottom: undefined }),
+    legend: legend({ orient: 'horizontal', left: 'center', right: undefined, bottom: 8, width: 600 }),
     series,
   });
 }

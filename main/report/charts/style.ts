@@ -91,4 +91,10 @@ export const f3 = (v: number | null | undefined): string =>
 export const formatP = (p: number | null | undefined): string =>
   p === null || p === undefined || !Number.isFinite(p) ? '—' : p < 0.001 ? '<0.001' : p.toFixed(3);
 
+/** 'p < 0.001' or 'p = 0.042', for legends and captions. */
+export const pText = (p: number | null | undefined): string => {
+  const f = formatP(p);
+  return f.startsWith('<') ? `p < 0.001` : `p = ${f}`;
+};
+
 export const pct = (v: number): string => `${Math.round(100 * v)}%`;
