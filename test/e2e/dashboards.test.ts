@@ -47,7 +47,7 @@ describe('Analysis dashboards (Playwright + Debian Chromium)', () => {
     await expect.poll(() => page.getByTestId('analysis-dashboard').isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await page.getByTestId('dashboard-set').inputValue()).toBe('external');
 
-    for (const group of ['roc', 'delong', 'calibration', 'dca', 'radscore', 'coefficients']) {
+    for (const group of ['comparison', 'roc', 'delong', 'calibration', 'dca', 'roc-model', 'radscore', 'coefficients']) {
       const chart = page.getByTestId(`chart-${group}`).first();
       await expect.poll(() => chart.locator('svg path').count(), { timeout: 10_000 }).toBeGreaterThan(5);
     }
@@ -63,6 +63,9 @@ describe('Analysis dashboards (Playwright + Debian Chromium)', () => {
     expect(await page.locator('[data-chart="calibration-external"]').getAttribute('data-series')).toBe('5');
     expect((await page.locator('[data-chart="dca-external"] svg').textContent()) ?? '').toMatch(/Treat all.*Treat none/s);
     expect(await page.getByTestId('chart-radscore').count()).toBe(2);
+    // Model comparison: a CI line and an AUC marker per set.
+    expect(await page.locator('[data-chart="auc-comparison"]').getAttribute('data-series')).toBe(String(2 * 4));
+    expect((await page.locator('[data-chart="auc-comparison"] svg').textContent()) ?? '').toContain('Naive Bayes · External');
 
     // Another set redraws the set charts.
     await page.getByTestId('dashboard-set').selectOption('train');

@@ -4,7 +4,7 @@
  */
 import type { FigureData } from './types.js';
 import { SET_LABELS } from './types.js';
-import { calibrationOption, decisionCurveOption, rocOption } from './performance.js';
+import { aucForestOption, calibrationOption, decisionCurveOption, rocByModelOption, rocOption } from './performance.js';
 import {
   coefficientOption,
   confusionOption,
@@ -14,7 +14,8 @@ import {
   radScoreOption,
 } from './comparison.js';
 
-export type ChartGroup = 'roc' | 'delong' | 'calibration' | 'dca' | 'radscore' | 'coefficients' | 'lasso' | 'confusion';
+export type ChartGroup =
+  'comparison' | 'roc' | 'roc-model' | 'delong' | 'calibration' | 'dca' | 'radscore' | 'coefficients' | 'lasso' | 'confusion';
 
 export interface ChartEntry {
   id: string;
@@ -30,7 +31,9 @@ const slug = (s: string): string =>
     .replace(/^-|-$/g, '') || 'model';
 
 export function chartCatalogue(fd: FigureData): ChartEntry[] {
-  const out: ChartEntry[] = [];
+  const out: ChartEntry[] = [
+    { id: 'auc-comparison', group: 'comparison', title: 'Model comparison: AUC (95% CI)', option: aucForestOption(fd) },
+  ];
   for (const set of fd.sets) {
     const label = SET_LABELS[set];
     out.push({ id: `roc-${set}`, group: 'roc', title: `ROC curves — ${label}`, option: rocOption(fd, set) });
@@ -46,6 +49,7 @@ export function chartCatalogue(fd: FigureData): ChartEntry[] {
     out.push({ id: `dca-${set}`, group: 'dca', title: `Decision curves — ${label}`, option: decisionCurveOption(fd, set) });
   }
   fd.models.forEach((m) => {
+    out.push({ id: `roc-model-${slug(m)}`, group: 'roc-model', title: `ROC curves — ${m}`, option: rocByModelOption(fd, m) });
     if (fd.radScore.some((r) => r.model === m))
       out.push({ id: `radscore-${slug(m)}`, group: 'radscore', title: `Score by class — ${m}`, option: radScoreOption(fd, m) });
   });

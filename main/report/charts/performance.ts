@@ -152,3 +152,77 @@ export function decisionCurveOption(fd: FigureData, set: SetKey): Option {
     series,
   });
 }
+
+const SHORT_SET: Record<SetKey, string> = { train: 'Training', cv: 'Training (CV)', test: 'Internal test', external: 'External' };
+
+/** One model's ROC curves on every set (training, CV, internal test, external) overlaid. */
+export function rocByModelOption(fd: FigureData, model: string): Option {
+  const series = fd.roc.filter((s) => s.model === model);
+  return frame(`ROC curves — ${model}`, {
+    xAxis: valueAxis('1 − Specificity (false-positive rate)', 0, 1),
+    yAxis: valueAxis('Sensitivity (true-positive rate)', 0, 1, { nameGap: 40 }),
+    legend: legend(),
+    series: [
+      ...series.map((s) => {
+        const color = colorOf(fd.sets.indexOf(s.set));
+        return {
+          name: `${SHORT_SET[s.set]}: AUC ${f3(s.auc)}${s.ci ? ` (95% CI ${f3(s.ci[0])}–${f3(s.ci[1])})` : ''}`,
+          type: 'line',
+          showSymbol: false,
+          data: s.fpr.map((x, k) => [x, s.tpr[k]]),
+          lineStyle: { width: 2, color, type: s.set === 'cv' ? 'dashed' : 'solid' },
+          itemStyle: { color },
+        };
+      }),
+      diagonal('Chance'),
+    ],
+  });
+}
+
+/** Forest plot of AUC with its DeLong 95% CI, one row per model and set: the model comparison. */
+export function aucForestOption(fd: FigureData): Option {
+  const rows: { label: string; set: SetKey; s: RocSeries }[] = [];
+  for (const m of fd.models)
+    for (const set of fd.sets) {
+      const s = fd.roc.find((x) => x.model === m && x.set === set);
+      if (s) rows.push({ label: `${m} · ${SHORT_SET[set]}`, set, s });
+    }
+  rows.reverse(); // first model at the top
+  const series: Option[] = [];
+  fd.sets.forEach((set, k) => {
+    const color = colorOf(k);
+    const mine = rows.map((r, i) => ({ r, i })).filter((x) => x.r.set === set);
+    series.push({
+      name: SET_LABELS[set],
+      type: 'line',
+      showSymbol: false,
+      connectNulls: false,
+      data: mine.flatMap(({ r, i }) => (r.s.ci ? [[r.s.ci[0], i], [r.s.ci[1], i], '-'] : [])),
+      lineStyle: { width: 2, color },
+      itemStyle: { color },
+      tooltip: { show: false },
+    });
+    series.push({
+      name: SET_LABELS[set],
+      type: 'scatter',
+      symbol: 'rect',
+      symbolSize: 9,
+      data: mine.map(({ r, i }) => [r.s.auc, i]),
+      itemStyle: { color },
+    });
+  });
+  let lowest = 0.4;
+  for (const r of rows) lowest = Math.min(lowest, r.s.ci?.[0] ?? r.s.auc, r.s.auc);
+  return frame('Model comparison: AUC (95% CI)', {
+    grid: { left: 230, right: 24, top: 64, bottom: 56 },
+    xAxis: valueAxis('AUC (DeLong 95% CI)', Math.max(0, Math.floor(lowest * 10) / 10), 1),
+    yAxis: {
+      type: 'category',
+      data: rows.map((r) => r.label),
+      axisLabel: { color: '#000', fontSize: 10 },
+      axisTick: { show: false },
+    },
+    legend: legend({ orient: 'horizontal', top: 26, left: 'center', right: undefined, bottom: undefined }),
+    series,
+  });
+}

@@ -97,7 +97,23 @@ describe('server-side rendering', () => {
   it('renders every chart of the catalogue, and PNGs at 300 and 600 dpi', () => {
     const all = chartCatalogue(fd);
     const groups = new Set(all.map((c) => c.group));
-    expect([...groups].sort()).toEqual(['calibration', 'coefficients', 'confusion', 'dca', 'delong', 'radscore', 'roc']);
+    expect([...groups].sort()).toEqual([
+      'calibration',
+      'coefficients',
+      'comparison',
+      'confusion',
+      'dca',
+      'delong',
+      'radscore',
+      'roc',
+      'roc-model',
+    ]);
+    // The model comparison: a row per model and set, the AUC marker at the stored value.
+    const forest = renderSvg(all.find((c) => c.id === 'auc-comparison')!.option);
+    for (const label of ['Rad-score (LR) · External', 'Naive Bayes · Training (CV)']) expect(forest).toContain(label);
+    const perModel = renderSvg(all.find((c) => c.id === 'roc-model-rad-score-lr')!.option);
+    const ext = result.models[0]!.metrics.external!;
+    expect(perModel).toContain(`External: AUC ${ext.auc.toFixed(3)} (95% CI ${ext.aucCi![0].toFixed(3)}–`);
     for (const c of all) expect(renderSvg(c.option).length, c.id).toBeGreaterThan(1000);
     const svg = renderSvg(all.find((c) => c.id === 'delong-test')!.option);
     const p = fd.delong.find((d) => d.set === 'test')!.pValues[0]![1]!;
