@@ -63,6 +63,8 @@ describe('Analysis dashboards (Playwright + Debian Chromium)', () => {
     expect(await page.locator('[data-chart="calibration-external"]').getAttribute('data-series')).toBe('5');
     expect((await page.locator('[data-chart="dca-external"] svg').textContent()) ?? '').toMatch(/Treat all.*Treat none/s);
     expect(await page.getByTestId('chart-radscore').count()).toBe(2);
+    expect(await page.getByTestId('chart-confusion').count()).toBe(2);
+    expect((await page.locator('[data-chart="confusion-rad-score-lr-external"] svg').textContent()) ?? '').toMatch(/TP \d+/);
     // Model comparison: a CI line and an AUC marker per set.
     expect(await page.locator('[data-chart="auc-comparison"]').getAttribute('data-series')).toBe(String(2 * 4));
     expect((await page.locator('[data-chart="auc-comparison"] svg').textContent()) ?? '').toContain('Naive Bayes · External');
@@ -75,6 +77,11 @@ describe('Analysis dashboards (Playwright + Debian Chromium)', () => {
     );
 
     // Exports through the service.
+    // Without a folder: a clear alert, nothing written.
+    await page.getByTestId('export-svg').click();
+    await expect
+      .poll(() => page.getByTestId('error-alert').last().textContent(), { timeout: 5_000 })
+      .toContain('Type the folder to export into');
     const dir = path.join(t.dir, 'exports');
     await page.getByTestId('dashboard-export-dir').fill(dir);
     for (const [button, file] of [
