@@ -17,6 +17,7 @@ import { registerReportCommand } from '../../../main/cli/report.js';
 import type { ReportIo } from '../../../main/cli/report.js';
 import type { AnalysisResult } from '../../../main/compute/ml/analysis.js';
 import { pngDpi } from '../../../main/report/render.js';
+import { writeReport } from '../../../main/report/writeReport.js';
 import { tmpDir } from '../../helpers/tmp.js';
 import { runFixture, storeInStudy } from './fixture.js';
 
@@ -148,6 +149,26 @@ describe('radstudy report', () => {
     expect(r.code).toBe(0);
     expect(existsSync(path.join(out, 'figures', 'roc-train.svg'))).toBe(true);
     expect(existsSync(path.join(out, 'figures', 'roc-train_300dpi.png'))).toBe(false);
+
+    // A feature table changed since the run: Table 1 by outcome is left out, and the report says why.
+    const changed = await writeReport(
+      path.join(t.dir, 'report3'),
+      {
+        result,
+        dataSource: dataFile,
+        dataSha256: '0'.repeat(64),
+        software: { name: 'RadStudy', version: 'test' },
+      },
+      { dpi: [], groups: ['roc'] },
+    );
+    expect(changed.warnings).toEqual([
+      `Table 1 by outcome left out: ${dataFile} changed since the analysis ran (SHA-256 differs)`,
+    ]);
+    expect(changed.files.filter((f) => f.endsWith('.csv'))).toEqual([
+      'tables/table1-by-split.csv',
+      'tables/model-comparison.csv',
+      'tables/coefficients.csv',
+    ]);
 
     const missing = await cli('report', '--study', study, '--analysis', 'nope', '--out', out);
     expect(missing.code).toBe(1);
