@@ -2,7 +2,7 @@
  * Figures of an analysis (main/report/figureData.ts, charts/*, render.ts): the numbers drawn are
  * the stored result's (AUCs and DeLong CIs in the ROC legends equal metrics[set] exactly, the
  * decision curve equals NB = TP/n − FP/n · pt/(1 − pt) recomputed by hand at pt = 0.2 to 1e-9),
- * and the server-rendered SVG has one ROC path per model plus the chance line, legend text with
+ * the LASSO path follows cv.glmnet's λ.min / 1-SE definitions; and the server-rendered SVG has one ROC path per model plus the chance line, legend text with
  * the AUCs, and PNGs at 300 and 600 dpi of 7 in width (2016 / 4032 px) declaring that dpi.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,10 @@ import { rocLegend } from '../../../main/report/charts/performance.js';
 import type { FigureData } from '../../../main/report/charts/types.js';
 import { figureData } from '../../../main/report/figureData.js';
 import { pngDpi, renderSvg, svgToPng } from '../../../main/report/render.js';
+import { runAnalysis } from '../../../main/compute/ml/analysis.js';
+import { datasetFromTable } from '../../../main/compute/ml/dataset.js';
+import { parseAnalysisSpec } from '../../../main/compute/ml/spec.js';
+import { Rng } from '../../../main/compute/stats/random.js';
 import { tmpDir } from '../../helpers/tmp.js';
 import { runFixture } from './fixture.js';
 
@@ -128,6 +132,41 @@ describe('server-side rendering', () => {
 });
 
 describe('LASSO figures', () => {
+  it('keep the cv.glmnet path of a real LASSO step: λ.min minimises the CV deviance, λ.1se follows the 1-SE rule', () => {
+    // 200 patients, 8 features, signal in f0 and f1 (seed 6 keeps every fold away from near-separation, where stats/glmnet.ts currently iterates for minutes at small λ).
+    const rng = new Rng(6);
+    const normal = (): number => Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
+    const rows: string[][] = [];
+    for (let p = 0; p < 200; p++) {
+      const f = Array.from({ length: 8 }, normal);
+      const y = rng.nextDouble() < 1 / (1 + Math.exp(-(0.7 * f[0]! - 0.5 * f[1]!)));
+      rows.push([`P${p}`, y ? '1' : '0', ...f.map((v) => v.toFixed(6))]);
+    }
+    const head = ['patient', 'y', ...Array.from({ length: 8 }, (_, j) => `f${j}`)];
+    const spec = parseAnalysisSpec({
+      version: 1,
+      name: 'lasso',
+      columns: { patient: 'patient' },
+      outcome: { column: 'y', positive: 1 },
+      split: { method: 'random', testFraction: 0.3 },
+      steps: [{ step: 'scale' }, { step: 'lasso', folds: 5 }],
+      models: [{ name: 'LASSO LR', kind: 'logistic' }],
+    });
+    const r = runAnalysis(spec, datasetFromTable(head, rows, spec, 'lasso.csv'));
+    const l = figureData(r).lasso[0]!;
+    expect(l.model).toBe('LASSO LR');
+    for (let k = 1; k < l.lambda.length; k++) expect(l.lambda[k]!).toBeLessThan(l.lambda[k - 1]!);
+    expect(l.cvm[l.indexMin]).toBe(Math.min(...l.cvm));
+    // 1-SE rule (cv.glmnet): the largest λ whose deviance is within one SE of the minimum.
+    const bound = l.cvm[l.indexMin]! + l.cvsd[l.indexMin]!;
+    expect(l.cvm[l.index1se]!).toBeLessThanOrEqual(bound);
+    for (let k = 0; k < l.index1se; k++) expect(l.cvm[k]!).toBeGreaterThan(bound);
+    // The model's features are those non-zero at λ.1se (the step's default).
+    const nonZero = l.features.filter((_, f) => l.beta[f]![l.index1se] !== 0);
+    expect(nonZero.sort()).toEqual([...r.models[0]!.features].sort());
+    expect(nonZero).toContain('f0');
+  });
+
   it('draws one path per feature on the path, and marks λ.min and λ.1se on both figures', () => {
     // A hand-made cv.glmnet path: deviance is lowest at k = 6 (λ.min), within 1 SE from k = 4.
     const lambda = Array.from({ length: 10 }, (_, k) => 0.5 * 0.7 ** k);
