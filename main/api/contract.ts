@@ -6,6 +6,7 @@ import { extractionApi } from './extraction.js';
 import { imagesApi } from './images.js';
 import { jobsApi } from './jobs.js';
 import { readersApi } from './readers.js';
+import { reportApi } from './report.js';
 import { segmentationApi } from './segmentation.js';
 import { studyApi } from './study.js';
 import { systemApi } from './system.js';
@@ -24,6 +25,7 @@ export const api = {
   ...imagesApi,
   ...segmentationApi,
   ...analysisApi,
+  ...reportApi,
   ...extractionApi,
   ...readersApi,
   ...exchangeApi,
@@ -48,6 +50,7 @@ export * from './extraction.js';
 export * from './images.js';
 export * from './jobs.js';
 export * from './readers.js';
+export * from './report.js';
 export * from './segmentation.js';
 export * from './study.js';
 export * from './system.js';

@@ -12,6 +12,7 @@ import { registerAnalyzeCommand } from './analyze.js';
 import { registerDemoCommand } from './demo.js';
 import { registerExtractCommand } from './extract.js';
 import { registerDerivedImageCommands } from './derived.js';
+import { registerReportCommand } from './report.js';
 import { registerImageCommands } from './images.js';
 import { registerSegmentationCommands } from './segmentation.js';
 
@@ -248,6 +249,7 @@ export function buildCli(): Command {
   registerSegmentationCommands(program);
   registerExtractCommand(program);
   registerAnalyzeCommand(program);
+  registerReportCommand(program);
   registerDemoCommand(program);
 
   return program;

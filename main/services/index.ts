@@ -16,6 +16,7 @@ import { AgreementHandlers } from './readers/handlers.js';
 import { ExchangeService, readAssignmentPackage } from './readers/exchange.js';
 import { JobService } from './jobs.js';
 import { RecentStudies } from './recent.js';
+import { ReportService } from './report/service.js';
 import { createRouter, type Handlers, type Router } from './router.js';
 import { StudyService } from './study.js';
 
@@ -55,6 +56,7 @@ export function createServices(opts: ServicesOptions): Services {
   };
   study.onClosing = () => jobs.onStudyClosing();
   const version = appVersion();
+  const report = new ReportService(analysis, version);
 
   const handlers: Handlers = {
     'system.health': () => ({
@@ -144,6 +146,8 @@ export function createServices(opts: ServicesOptions): Services {
     'analysis.list': () => analysis.list(),
     'analysis.get': (input) => analysis.get(input.id),
     'analysis.delete': (input) => analysis.delete(input.id),
+    'report.figures': (input) => report.figures(input.id) as unknown as Record<string, unknown>,
+    'report.export': (input) => report.export(input),
   };
 
   return {
