@@ -15,6 +15,7 @@ import { JobService } from './jobs.js';
 import { RecentStudies } from './recent.js';
 import { createRouter, type Handlers, type Router } from './router.js';
 import { StudyService } from './study.js';
+import { ViewerService } from './viewer/service.js';
 
 export interface ServicesOptions {
   mode: Health['mode'];
@@ -28,6 +29,8 @@ export interface Services {
   study: StudyService;
   jobs: JobService;
   cohort: CohortService;
+  /** Binary voxel data for the viewer (outside the JSON router: see api/voxels.ts). */
+  viewer: ViewerService;
   router: Router;
   shutdown(): Promise<void>;
 }
@@ -42,12 +45,16 @@ export function createServices(opts: ServicesOptions): Services {
   const segmentation = new SegmentationService(study, jobs);
   const analysis = new AnalysisService(study, jobs);
   const extraction = new ExtractionService(study, jobs);
+  const viewer = new ViewerService(study);
   study.onOpened = () => {
     const h = study.handle();
     if (h && !h.readOnly) ensureBuiltinDictionary(h.db);
     return jobs.onStudyOpened();
   };
-  study.onClosing = () => jobs.onStudyClosing();
+  study.onClosing = () => {
+    viewer.clear();
+    return jobs.onStudyClosing();
+  };
   const version = appVersion();
 
   const handlers: Handlers = {
@@ -124,6 +131,7 @@ export function createServices(opts: ServicesOptions): Services {
     study,
     jobs,
     cohort,
+    viewer,
     router: createRouter(handlers),
     async shutdown() {
       await jobs.shutdown();
