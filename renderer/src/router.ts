@@ -6,6 +6,7 @@ import ExtractionView from './views/ExtractionView.vue';
 import HomeView from './views/HomeView.vue';
 import ImagesView from './views/ImagesView.vue';
 import JobsView from './views/JobsView.vue';
+import SegmentEditorView from './views/SegmentEditorView.vue';
 import SegmentationView from './views/SegmentationView.vue';
 
 const routes: (RouteRecordRaw & { name: ViewId })[] = [
@@ -21,7 +22,12 @@ const routes: (RouteRecordRaw & { name: ViewId })[] = [
 /** Hash history: the same build works from file:// in Electron and over HTTP in browser mode. */
 export const router = createRouter({
   history: createWebHashHistory(),
-  routes: [...routes, { path: '/:unknown(.*)*', redirect: '/' }],
+  routes: [
+    ...routes,
+    // The workspace is reached from the Segmentation view (a lesion × series × reader), not from the sidebar.
+    { path: '/segmentation/edit', name: 'segmentation-editor', component: SegmentEditorView, meta: { title: 'Segment' } },
+    { path: '/:unknown(.*)*', redirect: '/' },
+  ],
 });
 
 router.afterEach((to) => {
