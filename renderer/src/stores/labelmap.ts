@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { computed, markRaw, ref, shallowRef } from 'vue';
+import { markRaw, ref, shallowRef } from 'vue';
 import type { Segmentation, SegmentationDraft, SegmentationStatus } from '../../../main/api/contract.js';
 import type { Vec3 } from '../../../main/compute/imaging/volume.js';
 import { call, fetchVoxels } from '../api/client.js';
@@ -55,16 +55,14 @@ export const useLabelmapStore = defineStore('labelmap', () => {
   const pendingDraft = shallowRef<SegmentationDraft | null>(null);
   const measurements = ref<LabelMeasurements | null>(null);
 
-  let stroke: { rec: EditRecorder; last: Vec3 } | null = null;
+  let stroke: { rec: EditRecorder; last: Vec3; counted: number } | null = null;
   let draftTimer: number | null = null;
   let lastDraftMs = 0;
   let clock: number | null = null;
   let lastInputMs = Date.now();
 
-  const voxelCount = computed(() => {
-    void revision.value;
-    return grid.value ? countLabel(grid.value.data, LABEL) : 0;
-  });
+  /** Labelled voxels, kept up to date from each edit's delta (never a recount of the volume per stroke). */
+  const voxelCount = ref(0);
 
   function changed(): void {
     revision.value++;
@@ -100,6 +98,7 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     stopClock();
     slot.value = null;
     grid.value = null;
+    voxelCount.value = 0;
     history.clear();
     stroke = null;
     pendingDraft.value = null;
@@ -135,6 +134,7 @@ export const useLabelmapStore = defineStore('labelmap', () => {
       }
     }
     grid.value = markRaw({ size: v.geometry.size, spacingMm: v.geometry.spacingMm, data });
+    voxelCount.value = countLabel(data);
     slot.value = s;
     const draft = await ui.attempt('Could not look for an autosaved draft', () => call('segmentation.draft.get', s));
     if (draft) pendingDraft.value = draft;
@@ -159,6 +159,7 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     const rec = new EditRecorder(g);
     for (let v = 0; v < mask.length; v++) rec.set(v, mask[v]! ? LABEL : 0);
     history.push(rec.finish());
+    voxelCount.value += rec.labelledDelta;
     status.value = d.status;
     timeSpentS.value = Math.max(timeSpentS.value, d.timeSpentS);
     pendingDraft.value = null;
@@ -188,7 +189,8 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     if (!g || !viewer.volume) return;
     const rec = new EditRecorder(g);
     paintBrush(rec, { ...brushOptions(view), centre: at });
-    stroke = { rec, last: at };
+    stroke = { rec, last: at, counted: rec.labelledDelta };
+    voxelCount.value += rec.labelledDelta;
     revision.value++;
   }
 
@@ -196,6 +198,8 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     if (!stroke) return;
     paintStroke(stroke.rec, stroke.last, at, brushOptions(view));
     stroke.last = at;
+    voxelCount.value += stroke.rec.labelledDelta - stroke.counted;
+    stroke.counted = stroke.rec.labelledDelta;
     revision.value++;
   }
 
@@ -214,6 +218,7 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     const rec = new EditRecorder(g);
     f(rec);
     const edit = rec.finish();
+    voxelCount.value += rec.labelledDelta;
     if (history.push(edit)) touched();
     changed();
     return edit.indices.length;
@@ -250,7 +255,9 @@ export const useLabelmapStore = defineStore('labelmap', () => {
 
   function undo(): void {
     if (!grid.value || stroke) return;
-    if (history.undo(grid.value.data)) {
+    const r = history.undo(grid.value.data);
+    if (r) {
+      voxelCount.value += r.labelledDelta;
       changed();
       touched();
     }
@@ -258,7 +265,9 @@ export const useLabelmapStore = defineStore('labelmap', () => {
 
   function redo(): void {
     if (!grid.value || stroke) return;
-    if (history.redo(grid.value.data)) {
+    const r = history.redo(grid.value.data);
+    if (r) {
+      voxelCount.value += r.labelledDelta;
       changed();
       touched();
     }

@@ -141,6 +141,8 @@ describe('undo/redo and measurements', () => {
     const g = grid([64, 64, 4]);
     const h = new EditHistory();
     const snapshots: Uint8Array[] = [g.data.slice()];
+    // The running count of labelled voxels from the edits' deltas must equal a recount.
+    let counted = 0;
     for (let s = 0; s < 60; s++) {
       const rec = new EditRecorder(g);
       // Every fifth stroke erases (radius 2 mm) inside the previous one, so every stroke changes voxels.
@@ -154,13 +156,17 @@ describe('undo/redo and measurements', () => {
         value: erase ? 0 : 1,
       });
       h.push(rec.finish());
+      counted += rec.labelledDelta;
       snapshots.push(g.data.slice());
     }
+    expect(counted).toBe(countLabel(g.data));
     const steps = h.undoSteps;
     expect(steps).toBe(60);
-    for (let s = 0; s < steps; s++) h.undo(g.data);
+    for (let s = 0; s < steps; s++) counted += h.undo(g.data)!.labelledDelta;
     expect(Buffer.from(g.data).equals(Buffer.from(snapshots[60 - steps]!))).toBe(true);
-    for (let s = 0; s < steps; s++) h.redo(g.data);
+    expect(counted).toBe(0);
+    for (let s = 0; s < steps; s++) counted += h.redo(g.data)!.labelledDelta;
+    expect(counted).toBe(countLabel(g.data));
     expect(Buffer.from(g.data).equals(Buffer.from(snapshots[60]!))).toBe(true);
     // 60 disks of ≤ 29 voxels: each step ≤ 29 × (4 + 1 + 1) bytes, far below one 16 kB copy.
     expect(h.bytes).toBeLessThan(60 * 29 * 6 + 1);

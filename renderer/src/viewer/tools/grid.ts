@@ -39,6 +39,8 @@ export function checkGrid(g: LabelGrid, image?: Intensities): void {
 /** Collects the changes of one user action (a whole brush stroke, one fill) into one Edit. */
 export class EditRecorder {
   private readonly before = new Map<number, number>();
+  /** Net change of the number of labelled (non-zero) voxels, kept so views need not recount the volume. */
+  labelledDelta = 0;
   constructor(readonly grid: LabelGrid) {}
 
   set(v: number, value: number): void {
@@ -46,6 +48,8 @@ export class EditRecorder {
     const old = d[v]!;
     if (old === value) return;
     if (!this.before.has(v)) this.before.set(v, old);
+    if (old === 0) this.labelledDelta++;
+    else if (value === 0) this.labelledDelta--;
     d[v] = value;
   }
 
@@ -68,10 +72,17 @@ export class EditRecorder {
   }
 }
 
-/** Writes `after` (redo) or `before` (undo) of an edit into the labelmap. */
-export function applyEdit(data: Uint8Array, edit: Edit, direction: 'undo' | 'redo'): void {
+/** Writes `after` (redo) or `before` (undo) of an edit into the labelmap; returns the change of labelled voxels. */
+export function applyEdit(data: Uint8Array, edit: Edit, direction: 'undo' | 'redo'): number {
   const values = direction === 'undo' ? edit.before : edit.after;
-  for (let n = 0; n < edit.indices.length; n++) data[edit.indices[n]!] = values[n]!;
+  let delta = 0;
+  for (let n = 0; n < edit.indices.length; n++) {
+    const v = edit.indices[n]!;
+    if (data[v] === 0 && values[n] !== 0) delta++;
+    else if (data[v] !== 0 && values[n] === 0) delta--;
+    data[v] = values[n]!;
+  }
+  return delta;
 }
 
 export function countLabel(data: Uint8Array, label?: number): number {

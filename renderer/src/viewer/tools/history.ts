@@ -35,21 +35,21 @@ export class EditHistory {
     return this.done.length;
   }
 
-  /** Reverts the last edit in `data`; returns it (for the views to redraw) or null. */
-  undo(data: Uint8Array): Edit | null {
+  /** Reverts the last edit in `data`; returns it with the change of labelled voxels, or null. */
+  undo(data: Uint8Array): { edit: Edit; labelledDelta: number } | null {
     const e = this.done.pop();
     if (!e) return null;
-    applyEdit(data, e, 'undo');
+    const labelledDelta = applyEdit(data, e, 'undo');
     this.undone.push(e);
-    return e;
+    return { edit: e, labelledDelta };
   }
 
-  redo(data: Uint8Array): Edit | null {
+  redo(data: Uint8Array): { edit: Edit; labelledDelta: number } | null {
     const e = this.undone.pop();
     if (!e) return null;
-    applyEdit(data, e, 'redo');
+    const labelledDelta = applyEdit(data, e, 'redo');
     this.done.push(e);
-    return e;
+    return { edit: e, labelledDelta };
   }
 
   clear(): void {
