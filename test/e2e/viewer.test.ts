@@ -128,6 +128,8 @@ describe('Segmentation workspace (Playwright + Chromium/SwiftShader)', () => {
     await page.getByTestId('editor-status').selectOption('needs_review');
     await page.getByTestId('editor-save').click();
     await expect.poll(() => page.getByTestId('editor-version').textContent(), { timeout: 10_000 }).toContain('version 1');
+    // The address names the saved version once the save has been recorded: reloading opens it.
+    await expect.poll(() => page.url()).toMatch(/[?&]seg=\d+/);
     await page.reload();
     await expect.poll(() => page.getByTestId('editor-voxels').textContent(), { timeout: 30_000 }).toBe('16 voxels');
     expect(await page.getByTestId('editor-version').textContent()).toContain('version 1');
