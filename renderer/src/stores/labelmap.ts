@@ -40,6 +40,11 @@ export const useLabelmapStore = defineStore('labelmap', () => {
   const grid = shallowRef<LabelGrid | null>(null);
   /** Bumped on every change of the voxels: the views re-upload the labelmap slice. */
   const revision = ref(0);
+  /**
+   * Voxel index box that the last revision may have changed (inclusive), or null for "anywhere":
+   * a view whose slice lies outside it need not redraw during a stroke.
+   */
+  let dirtyBox: { lo: Vec3; hi: Vec3 } | null = null;
   const history = markRaw(new EditHistory());
   const canUndo = ref(false);
   const canRedo = ref(false);
@@ -65,6 +70,7 @@ export const useLabelmapStore = defineStore('labelmap', () => {
   const voxelCount = ref(0);
 
   function changed(): void {
+    dirtyBox = null;
     revision.value++;
     canUndo.value = history.canUndo;
     canRedo.value = history.canRedo;
@@ -184,6 +190,23 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     };
   }
 
+  function brushBox(from: Vec3, to: Vec3): { lo: Vec3; hi: Vec3 } {
+    const g = grid.value!;
+    const lo: Vec3 = [0, 0, 0];
+    const hi: Vec3 = [0, 0, 0];
+    for (let a = 0; a < 3; a++) {
+      const reach = tools.radiusMm / g.spacingMm[a]! + 1;
+      lo[a] = Math.floor(Math.min(from[a]!, to[a]!) - reach);
+      hi[a] = Math.ceil(Math.max(from[a]!, to[a]!) + reach);
+    }
+    return { lo, hi };
+  }
+
+  /** Whether the last revision can have changed slice `slice` across voxel axis `axis`. */
+  function touchesSlice(axis: 0 | 1 | 2, slice: number): boolean {
+    return dirtyBox === null || (slice >= dirtyBox.lo[axis] && slice <= dirtyBox.hi[axis]);
+  }
+
   function beginStroke(view: 'axial' | 'coronal' | 'sagittal', at: Vec3): void {
     const g = grid.value;
     if (!g || !viewer.volume) return;
@@ -191,12 +214,14 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     paintBrush(rec, { ...brushOptions(view), centre: at });
     stroke = { rec, last: at, counted: rec.labelledDelta };
     voxelCount.value += rec.labelledDelta;
+    dirtyBox = brushBox(at, at);
     revision.value++;
   }
 
   function continueStroke(view: 'axial' | 'coronal' | 'sagittal', at: Vec3): void {
     if (!stroke) return;
     paintStroke(stroke.rec, stroke.last, at, brushOptions(view));
+    dirtyBox = brushBox(stroke.last, at);
     stroke.last = at;
     voxelCount.value += stroke.rec.labelledDelta - stroke.counted;
     stroke.counted = stroke.rec.labelledDelta;
@@ -375,6 +400,7 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     undo,
     redo,
     measure,
+    touchesSlice,
     flushDraft,
     save,
   };

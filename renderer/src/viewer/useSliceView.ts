@@ -88,10 +88,15 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId) {
     requestRender();
   }
 
-  function updateSlice(): void {
+  let shownSlice: [number, number] | null = null;
+
+  /** Sets the mappers to the view's slice; redraws only when it changed (scrolling another view moves only the crosshair). */
+  function updateSlice(force = false): void {
     if (!viewer.volume) return;
     const axis = viewer.axisOf(view);
     const s = viewer.sliceOf(view);
+    if (!force && shownSlice && shownSlice[0] === axis && shownSlice[1] === s) return;
+    shownSlice = [axis, s];
     imageMapper.setSlicingMode(axis);
     imageMapper.setSlice(s);
     labelMapper.setSlicingMode(axis);
@@ -124,7 +129,7 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId) {
     if (!v) return;
     imageMapper.setInputData(imageDataOf(v));
     renderer.addViewProp(imageActor);
-    updateSlice();
+    updateSlice(true);
     updateCamera();
     updateWindowLevel();
   }
@@ -139,7 +144,7 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId) {
     labelMapper.setInputData(shownLabel);
     labelRenderer.addViewProp(labelActor);
     updateLabelDisplay();
-    updateSlice();
+    updateSlice(true);
   }
 
   function resize(): void {
@@ -188,11 +193,16 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId) {
   watch(
     () => labelmap.revision,
     () => {
-      if (shownLabel) labelChanged(shownLabel);
-      requestRender();
+      if (!shownLabel) return;
+      // The shared labelmap is marked changed either way; a view redraws only if its slice can show the change.
+      labelChanged(shownLabel);
+      if (labelmap.touchesSlice(viewer.axisOf(view), viewer.sliceOf(view))) requestRender();
     },
   );
-  watch(() => [viewer.crosshair, viewer.crosshairIndex], updateSlice);
+  watch(
+    () => viewer.crosshairIndex,
+    () => updateSlice(),
+  );
   watch(() => viewer.cameras[view], updateCamera, { deep: true });
   watch(() => viewer.windowLevel, updateWindowLevel);
   watch(() => [labelmap.opacity, labelmap.outline, labelmap.visible], updateLabelDisplay);
