@@ -151,6 +151,26 @@ describe('Segmentation workspace (Playwright + Chromium/SwiftShader)', () => {
       for (let i = 0; i < nx; i++) if ((i - ci) ** 2 + (j - cj) ** 2 <= 5.5 + 1e-9) expected.push(i + nx * (j + ny * k));
     expect(expected).toHaveLength(16);
     expect(stored).toEqual(expected);
+
+    // Unsaved work survives a reload: a second dab is autosaved as a draft within seconds, and
+    // reopening the case offers it; recovering brings back exactly that labelmap.
+    const box2 = (await host.boundingBox())!;
+    await page.mouse.move(box2.x + box2.width / 2 + 150, box2.y + box2.height / 2);
+    await page.mouse.down();
+    await page.mouse.up();
+    await expect.poll(() => page.getByTestId('editor-voxels').textContent()).not.toBe('16 voxels');
+    const painted = await page.getByTestId('editor-voxels').textContent();
+    const slot = { lesionId: lesion.id, seriesId: t2.id, reader: 'E2E' };
+    await expect
+      .poll(() => rpc<{ voxelCount: number } | null>('segmentation.draft.get', slot), { timeout: 15_000 })
+      .not.toBeNull();
+    const draft = (await rpc<{ voxelCount: number }>('segmentation.draft.get', slot))!;
+    expect(`${draft.voxelCount} voxels`).toBe(painted);
+    await page.reload();
+    await page.getByTestId('draft-banner').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('editor-voxels').textContent()).toBe('16 voxels');
+    await page.getByTestId('draft-recover').click();
+    expect(await page.getByTestId('editor-voxels').textContent()).toBe(painted);
     expect(browser.errors).toEqual([]);
   }, 180_000);
 });
