@@ -108,6 +108,17 @@ describe('region tools', () => {
     expect(fillHoles(new EditRecorder(open), { mode: '3d', axis: 2, value: 1 })).toBe(0);
   });
 
+  it('fills an enclosed 3D cavity away from the grid border: the 3×3×3 inside of a 5×5×5 shell', () => {
+    const g = grid([12, 12, 9]);
+    for (let k = 2; k <= 6; k++) for (let j = 3; j <= 7; j++) for (let i = 3; i <= 7; i++) g.data[at(g, i, j, k)] = 1;
+    for (let k = 3; k <= 5; k++) for (let j = 4; j <= 6; j++) for (let i = 4; i <= 6; i++) g.data[at(g, i, j, k)] = 0;
+    // In 2D (slice 4 across k) the cavity's cross-section is a 3×3 hole as well.
+    const slice = { size: g.size, spacingMm: g.spacingMm, data: g.data.slice() };
+    expect(fillHoles(new EditRecorder(slice), { mode: '2d', axis: 2, value: 1, slice: 4 })).toBe(9);
+    expect(fillHoles(new EditRecorder(g), { mode: '3d', axis: 2, value: 1 })).toBe(27);
+    expect(countLabel(g.data)).toBe(125);
+  });
+
   it('keeps the largest component or removes islands below a size', () => {
     const g = grid([10, 5, 2]);
     for (let i = 0; i < 4; i++) g.data[at(g, i, 0, 0)] = 1; // 4
