@@ -60,7 +60,7 @@ export const useLabelmapStore = defineStore('labelmap', () => {
   const pendingDraft = shallowRef<SegmentationDraft | null>(null);
   const measurements = ref<LabelMeasurements | null>(null);
 
-  let stroke: { rec: EditRecorder; last: Vec3; counted: number } | null = null;
+  let stroke: { rec: EditRecorder; last: Vec3; counted: number; view: 'axial' | 'coronal' | 'sagittal' } | null = null;
   let draftTimer: number | null = null;
   let lastDraftMs = 0;
   let clock: number | null = null;
@@ -202,8 +202,13 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     return { lo, hi };
   }
 
-  /** Whether the last revision can have changed slice `slice` across voxel axis `axis`. */
-  function touchesSlice(axis: 0 | 1 | 2, slice: number): boolean {
+  /**
+   * Whether a view must redraw for the last revision: during a stroke only the view being painted
+   * does (the others catch up when the stroke ends); otherwise a view whose slice the change
+   * can reach.
+   */
+  function needsRedraw(view: 'axial' | 'coronal' | 'sagittal', axis: 0 | 1 | 2, slice: number): boolean {
+    if (stroke) return stroke.view === view;
     return dirtyBox === null || (slice >= dirtyBox.lo[axis] && slice <= dirtyBox.hi[axis]);
   }
 
@@ -212,7 +217,7 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     if (!g || !viewer.volume) return;
     const rec = new EditRecorder(g);
     paintBrush(rec, { ...brushOptions(view), centre: at });
-    stroke = { rec, last: at, counted: rec.labelledDelta };
+    stroke = { rec, last: at, counted: rec.labelledDelta, view };
     voxelCount.value += rec.labelledDelta;
     dirtyBox = brushBox(at, at);
     revision.value++;
@@ -400,7 +405,7 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     undo,
     redo,
     measure,
-    touchesSlice,
+    needsRedraw,
     flushDraft,
     save,
   };

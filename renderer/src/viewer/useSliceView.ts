@@ -196,7 +196,7 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId) {
       if (!shownLabel) return;
       // The shared labelmap is marked changed either way; a view redraws only if its slice can show the change.
       labelChanged(shownLabel);
-      if (labelmap.touchesSlice(viewer.axisOf(view), viewer.sliceOf(view))) requestRender();
+      if (labelmap.needsRedraw(view, viewer.axisOf(view), viewer.sliceOf(view))) requestRender();
     },
   );
   watch(
