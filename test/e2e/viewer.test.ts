@@ -171,6 +171,12 @@ describe('Segmentation workspace (Playwright + Chromium/SwiftShader)', () => {
     expect(await page.getByTestId('editor-voxels').textContent()).toBe('16 voxels');
     await page.getByTestId('draft-recover').click();
     expect(await page.getByTestId('editor-voxels').textContent()).toBe(painted);
+
+    // The segmentation table lists the saved version with its status.
+    await page.getByTestId('editor-back').click();
+    const row = page.getByTestId(`seg-row-${saved[0]!.id}`);
+    await expect.poll(() => row.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect((await row.locator('td').allTextContents()).slice(7, 9).map((c) => c.trim())).toEqual(['1', 'Needs review']);
     expect(browser.errors).toEqual([]);
   }, 180_000);
 });
