@@ -179,4 +179,35 @@ describe('Segmentation workspace (Playwright + Chromium/SwiftShader)', () => {
     expect((await row.locator('td').allTextContents()).slice(7, 9).map((c) => c.trim())).toEqual(['1', 'Needs review']);
     expect(browser.errors).toEqual([]);
   }, 180_000);
+
+  it('reports a lost WebGL context in the view and keeps the painted labelmap, which still saves', async () => {
+    const { page } = browser;
+    const [row] = await rpc<{ id: number }[]>('segmentation.list', { reader: 'E2E' });
+    await page.getByTestId(`seg-edit-${row!.id}`).click();
+    await expect.poll(() => page.getByTestId('editor-voxels').textContent(), { timeout: 30_000 }).toBe('16 voxels');
+    // Chromium's WEBGL_lose_context simulates a GPU reset on the axial view's canvas.
+    const lost = await page.evaluate(() => {
+      const canvas = document.querySelector('[data-testid="view-axial"] canvas') as HTMLCanvasElement;
+      const gl = canvas.getContext('webgl2');
+      const ext = gl?.getExtension('WEBGL_lose_context');
+      ext?.loseContext();
+      return ext !== null && ext !== undefined;
+    });
+    expect(lost).toBe(true);
+    await expect
+      .poll(() => page.getByTestId('view-axial').getByRole('alert').textContent(), { timeout: 10_000 })
+      .toContain('graphics context of this view was lost');
+    expect(await page.getByTestId('editor-voxels').textContent()).toBe('16 voxels');
+    await page.getByTestId('editor-status').selectOption('done');
+    await page.getByTestId('editor-save').click();
+    await expect.poll(() => page.getByTestId('editor-version').textContent(), { timeout: 10_000 }).toContain('version 2');
+    const versions = await rpc<{ version: number; voxelCount: number; status: string; parentId: number | null }[]>(
+      'segmentation.list',
+      { reader: 'E2E', allVersions: true },
+    );
+    expect(versions.map((v) => [v.version, v.voxelCount, v.status, v.parentId])).toEqual([
+      [1, 16, 'needs_review', null],
+      [2, 16, 'done', row!.id],
+    ]);
+  }, 120_000);
 });
