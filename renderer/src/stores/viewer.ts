@@ -5,6 +5,7 @@ import { physicalToIndex, type Geometry, type Vec3 } from '../../../main/compute
 import { fetchVoxels } from '../api/client.js';
 import { axisVector, halfExtentMm, sliceAxis, VIEW_IDS, volumeCentre, type ViewId } from '../viewer/orientation.js';
 import { intensitySample, presetsFor, windowOf, type WindowLevel, type WindowPreset } from '../viewer/windowLevel.js';
+import { useStudyStore } from './study.js';
 import { useUiStore } from './ui.js';
 
 export interface LoadedVolume {
@@ -26,7 +27,10 @@ export interface ViewCamera {
 /** The series shown in the slice views: its voxels, the linked crosshair, cameras and window/level. */
 export const useViewerStore = defineStore('viewer', () => {
   const ui = useUiStore();
+  const study = useStudyStore();
   const volume = shallowRef<LoadedVolume | null>(null);
+  /** The study the volume was read from: series ids are per study. */
+  let volumeStudy: string | null = null;
   const loading = ref(false);
   const error = ref<string | null>(null);
   /** The linked point of the three views (LPS mm). */
@@ -95,7 +99,8 @@ export const useViewerStore = defineStore('viewer', () => {
 
   /** Loads the series volume (one binary fetch, off the UI thread's critical path). */
   async function open(seriesId: number): Promise<boolean> {
-    if (volume.value?.header.seriesId === seriesId) return true;
+    const studyPath = study.current?.path ?? null;
+    if (volume.value?.header.seriesId === seriesId && volumeStudy === studyPath) return true;
     const seq = ++loadSeq;
     loading.value = true;
     error.value = null;
@@ -110,6 +115,7 @@ export const useViewerStore = defineStore('viewer', () => {
       };
       const sequence = /\(([^,)]+)/.exec(header.name)?.[1] ?? '';
       volume.value = markRaw({ header, data, geometry, sequence });
+      volumeStudy = studyPath;
       sample = intensitySample(data);
       crosshair.value = volumeCentre(geometry);
       resetCameras();
