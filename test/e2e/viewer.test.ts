@@ -209,5 +209,25 @@ describe('Segmentation workspace (Playwright + Chromium/SwiftShader)', () => {
       [1, 16, 'needs_review', null],
       [2, 16, 'done', row!.id],
     ]);
+    expect(await page.getByTestId('worklist').locator('li').count()).toBe(1);
+  }, 120_000);
+
+  it("moves through a reader's worklist with ] and [", async () => {
+    const { page } = browser;
+    const ref = await rpc<{ id: number; patientCode: string; lesionCode: string; seriesId: number }[]>('segmentation.list', {
+      reader: 'REF',
+    });
+    expect(ref.length).toBeGreaterThan(2);
+    await page.getByTestId('editor-back').click();
+    await page.getByTestId(`seg-edit-${ref[0]!.id}`).click();
+    await expect.poll(() => page.getByTestId('editor-voxels').textContent(), { timeout: 30_000 }).not.toBe('0 voxels');
+    await page.keyboard.press(']');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain(`seg=${ref[1]!.id}`);
+    await expect
+      .poll(() => page.getByTestId('editor-title').textContent(), { timeout: 30_000 })
+      .toContain(`${ref[1]!.patientCode} / ${ref[1]!.lesionCode} · series #${ref[1]!.seriesId} `);
+    await page.keyboard.press('[');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain(`seg=${ref[0]!.id}`);
+    expect(await page.getByTestId('worklist').locator('li').count()).toBe(ref.length);
   }, 120_000);
 });
