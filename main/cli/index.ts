@@ -8,6 +8,7 @@ import type { ImportPreview } from '../api/cohort.js';
 import { toApiError } from '../api/errors.js';
 import { startHttpBridge } from '../server/http.js';
 import { createServices } from '../services/index.js';
+import { parseVoxelResource, voxelsOf } from '../services/viewer/service.js';
 import { registerAnalyzeCommand } from './analyze.js';
 import { registerDemoCommand } from './demo.js';
 import { registerExtractCommand } from './extract.js';
@@ -84,6 +85,7 @@ export function buildCli(): Command {
         events: services.events,
         staticDir,
         port: opts.port,
+        voxels: (kind, id) => voxelsOf(services.viewer, parseVoxelResource(kind, id)),
       });
       process.stdout.write(`RadStudy is running in browser mode. Open:\n${bridge.url}\n`);
       let stopping = false;

@@ -19,6 +19,7 @@ import { RecentStudies } from './recent.js';
 import { ReportService } from './report/service.js';
 import { createRouter, type Handlers, type Router } from './router.js';
 import { StudyService } from './study.js';
+import { ViewerService } from './viewer/service.js';
 
 export interface ServicesOptions {
   mode: Health['mode'];
@@ -32,6 +33,8 @@ export interface Services {
   study: StudyService;
   jobs: JobService;
   cohort: CohortService;
+  /** Binary voxel data for the viewer (outside the JSON router: see api/voxels.ts). */
+  viewer: ViewerService;
   router: Router;
   shutdown(): Promise<void>;
 }
@@ -49,12 +52,16 @@ export function createServices(opts: ServicesOptions): Services {
   const readers = new ReadersService(study);
   const agreement = new AgreementHandlers(study);
   const exchange = new ExchangeService(study, readers);
+  const viewer = new ViewerService(study);
   study.onOpened = () => {
     const h = study.handle();
     if (h && !h.readOnly) ensureBuiltinDictionary(h.db);
     return jobs.onStudyOpened();
   };
-  study.onClosing = () => jobs.onStudyClosing();
+  study.onClosing = () => {
+    viewer.clear();
+    return jobs.onStudyClosing();
+  };
   const version = appVersion();
   const report = new ReportService(analysis, version);
 
@@ -114,6 +121,10 @@ export function createServices(opts: ServicesOptions): Services {
     'segmentation.lesions': () => segmentation.lesions(),
     'segmentation.mask': (input) => segmentation.mask(input.id),
     'segmentation.delete': (input) => segmentation.delete(input.id),
+    'segmentation.save': (input) => segmentation.save(input),
+    'segmentation.draft.save': (input) => segmentation.saveDraft(input),
+    'segmentation.draft.get': (input) => segmentation.draft(input),
+    'segmentation.draft.discard': (input) => segmentation.discardDraft(input),
     'extraction.presets': () => extraction.presets(),
     'extraction.sequences': () => extraction.sequences(),
     'extraction.create': (input) => extraction.create(input),
@@ -155,6 +166,7 @@ export function createServices(opts: ServicesOptions): Services {
     study,
     jobs,
     cohort,
+    viewer,
     router: createRouter(handlers),
     async shutdown() {
       await jobs.shutdown();
