@@ -405,6 +405,10 @@ export function fitStep(spec: StepSpec, X: DataMatrix, y: Float64Array, names: r
       notes.push(
         `λ.${spec.lambda === 'min' ? 'min' : '1se'} = ${(cv.path.lambda[at] as number).toPrecision(4)} (${spec.folds ?? 10}-fold CV deviance)`,
       );
+      if (cv.path.stopped)
+        notes.push(
+          `the λ path stopped at λ = ${cv.path.stopped.at.toPrecision(4)} (coordinate descent did not converge within glmnet's pass budget; smaller λ were not fitted)`,
+        );
       if (keep.length === 0) notes.push('LASSO kept no feature at this λ');
       const fitted = selection(spec, names, keep, ctx, scores, notes);
       const onPath = names.map((_, j) => j).filter((j) => cv.path.beta.some((b) => (b[j] as number) !== 0));
