@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { adjudicationApi } from './adjudication.js';
 import { analysisApi } from './analysis.js';
 import { cohortApi, cohortEditApi, dictionaryApi } from './cohort.js';
 import { exchangeApi } from './exchange.js';
@@ -29,6 +30,7 @@ export const api = {
   ...extractionApi,
   ...readersApi,
   ...exchangeApi,
+  ...adjudicationApi,
 };
 
 export type Api = typeof api;
@@ -41,6 +43,7 @@ export function isMethod(name: string): name is Method {
   return Object.prototype.hasOwnProperty.call(api, name);
 }
 
+export * from './adjudication.js';
 export * from './analysis.js';
 export * from './cohort.js';
 export * from './errors.js';

@@ -14,6 +14,7 @@ import { SegmentationService } from './segmentation/service.js';
 import { ReadersService } from './readers/service.js';
 import { AgreementHandlers } from './readers/handlers.js';
 import { ExchangeService, readAssignmentPackage } from './readers/exchange.js';
+import { ReaderStudyService } from './readers/readerStudy.js';
 import { JobService } from './jobs.js';
 import { RecentStudies } from './recent.js';
 import { ReportService } from './report/service.js';
@@ -53,6 +54,7 @@ export function createServices(opts: ServicesOptions): Services {
   const agreement = new AgreementHandlers(study);
   const exchange = new ExchangeService(study, readers);
   const viewer = new ViewerService(study);
+  const readerStudy = new ReaderStudyService(study);
   study.onOpened = () => {
     const h = study.handle();
     if (h && !h.readOnly) ensureBuiltinDictionary(h.db);
@@ -151,6 +153,12 @@ export function createServices(opts: ServicesOptions): Services {
     'exchange.inspectAssignment': (input) => readAssignmentPackage(input.folder),
     'exchange.writeResult': (input) => ExchangeService.writeResult(input),
     'exchange.importResult': (input) => exchange.importResult(input.folder),
+    'agreement.categorical': (input) => readerStudy.categorical(input),
+    'adjudication.queue': (input) => readerStudy.queue(input),
+    'adjudication.decide': (input) => readerStudy.decide(input),
+    'readerStudy.rate': (input) => readerStudy.rate(input),
+    'readerStudy.ratings': (input) => readerStudy.ratings(input.reader),
+    'readerStudy.report': (input) => readerStudy.report(input),
     'analysis.inspect': (input) => analysis.inspect(input.dataFile),
     'analysis.validate': (input) => analysis.validate(input.spec),
     'analysis.run': (input) => analysis.run(input.spec, input.dataFile),
