@@ -10,7 +10,10 @@ export interface Migration {
 
 const FILE = /^(\d{3})_([a-z0-9_]+)\.sql$/;
 
-/** Numbered migrations `NNN_name.sql`, in order; numbering must be 1..N without gaps. */
+/**
+ * Numbered migrations `NNN_name.sql`, in order; numbers must be unique and increasing. Gaps are
+ * allowed because branches reserve numbers ahead of merging (the viewer's 008 before readers' 007).
+ */
 export function loadMigrations(dir = migrationsDir()): Migration[] {
   const found: Migration[] = [];
   for (const file of readdirSync(dir)) {
@@ -20,8 +23,9 @@ export function loadMigrations(dir = migrationsDir()): Migration[] {
   }
   found.sort((a, b) => a.version - b.version);
   found.forEach((mig, i) => {
-    if (mig.version !== i + 1) {
-      throw new Error(`Migration numbering has a gap or duplicate at ${mig.version}_${mig.name}.sql (expected ${i + 1}).`);
+    const previous = i === 0 ? 0 : found[i - 1]!.version;
+    if (mig.version <= previous) {
+      throw new Error(`Migration numbering has a duplicate at ${mig.version}_${mig.name}.sql (after ${previous}).`);
     }
   });
   return found;

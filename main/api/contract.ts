@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { adjudicationApi } from './adjudication.js';
 import { analysisApi } from './analysis.js';
 import { cohortApi, cohortEditApi, dictionaryApi } from './cohort.js';
 import { exchangeApi } from './exchange.js';
@@ -6,6 +7,7 @@ import { extractionApi } from './extraction.js';
 import { imagesApi } from './images.js';
 import { jobsApi } from './jobs.js';
 import { readersApi } from './readers.js';
+import { reportApi } from './report.js';
 import { segmentationApi } from './segmentation.js';
 import { studyApi } from './study.js';
 import { systemApi } from './system.js';
@@ -24,9 +26,11 @@ export const api = {
   ...imagesApi,
   ...segmentationApi,
   ...analysisApi,
+  ...reportApi,
   ...extractionApi,
   ...readersApi,
   ...exchangeApi,
+  ...adjudicationApi,
 };
 
 export type Api = typeof api;
@@ -39,6 +43,7 @@ export function isMethod(name: string): name is Method {
   return Object.prototype.hasOwnProperty.call(api, name);
 }
 
+export * from './adjudication.js';
 export * from './analysis.js';
 export * from './cohort.js';
 export * from './errors.js';
@@ -48,6 +53,7 @@ export * from './extraction.js';
 export * from './images.js';
 export * from './jobs.js';
 export * from './readers.js';
+export * from './report.js';
 export * from './segmentation.js';
 export * from './study.js';
 export * from './system.js';

@@ -160,6 +160,32 @@ export const ImagesAdcResultSchema = ImagesImportResultSchema.extend({
 });
 export type ImagesAdcResult = z.infer<typeof ImagesAdcResultSchema>;
 
+/** Parameters of the `images.subtraction` job: post-contrast phase − pre-contrast phase per DCE acquisition. */
+export const ImagesSubtractionParamsSchema = z
+  .object({
+    /** Post-contrast phases (1 = first after contrast; DCE2 in sequence labels). */
+    phases: z.array(z.number().int().min(1).max(100)).min(1).default([1]),
+    /** DCE series (any phase of the acquisition); default: every DCE acquisition. */
+    seriesIds: z.array(z.number().int().positive()).min(1).optional(),
+  })
+  .strict();
+export type ImagesSubtractionParams = z.infer<typeof ImagesSubtractionParamsSchema>;
+
+export const ImagesSubtractionResultSchema = ImagesImportResultSchema.extend({
+  computed: z.array(
+    z.object({
+      preSeriesId: z.number().int(),
+      postSeriesId: z.number().int(),
+      phase: z.number().int(),
+      patientCode: z.string().nullable(),
+      seriesInstanceUid: z.string(),
+      folder: z.string(),
+    }),
+  ),
+  subtractionFailed: z.array(z.object({ name: z.string(), message: z.string() })),
+});
+export type ImagesSubtractionResult = z.infer<typeof ImagesSubtractionResultSchema>;
+
 export const TicTypeSchema = z.enum(['I', 'II', 'III']);
 
 /** Parameters of the `images.tic` job: lesion time–intensity curves on the DCE series. */
@@ -311,6 +337,11 @@ export const imagesApi = {
     ImagesAdcParamsSchema,
     z.object({ jobId: z.number().int() }),
     'Compute ADC maps from the DWI series of the exams without one (a job); they are written as derived DICOM series beside the study and recorded as series',
+  ),
+  'images.subtraction': mutation(
+    ImagesSubtractionParamsSchema,
+    z.object({ jobId: z.number().int() }),
+    'Compute DCE subtraction images (post-contrast phase − pre-contrast) as a job; recorded as SUB series beside the study',
   ),
   'images.tic': mutation(
     ImagesTicParamsSchema,

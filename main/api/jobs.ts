@@ -7,6 +7,8 @@ import {
   ImagesAdcResultSchema,
   ImagesImportParamsSchema,
   ImagesImportResultSchema,
+  ImagesSubtractionParamsSchema,
+  ImagesSubtractionResultSchema,
   ImagesTicParamsSchema,
   ImagesTicResultSchema,
 } from './images.js';
@@ -56,6 +58,11 @@ export const jobKinds = {
     label: 'Compute ADC maps from DWI',
     params: ImagesAdcParamsSchema,
     result: ImagesAdcResultSchema,
+  },
+  'images.subtraction': {
+    label: 'Compute DCE subtraction images',
+    params: ImagesSubtractionParamsSchema,
+    result: ImagesSubtractionResultSchema,
   },
   'images.tic': {
     label: 'Time–intensity curves of lesions',

@@ -6,6 +6,14 @@ export const segmentationFormats = ['nifti', 'nrrd', 'seg.nrrd', 'dicom-seg', 'r
 export const SegmentationFormatSchema = z.enum(segmentationFormats);
 export type SegmentationFormat = z.infer<typeof SegmentationFormatSchema>;
 
+/** Where a stored mask came from: an imported file format, or drawn in RadStudy's editor. */
+export const SegmentationSourceSchema = z.enum([...segmentationFormats, 'editor']);
+export type SegmentationSource = z.infer<typeof SegmentationSourceSchema>;
+
+export const segmentationStatuses = ['in_progress', 'done', 'needs_review'] as const;
+export const SegmentationStatusSchema = z.enum(segmentationStatuses);
+export type SegmentationStatus = z.infer<typeof SegmentationStatusSchema>;
+
 /** Reader code as the dual-reader workflow names them ('R1', 'R2', …). */
 const ReaderSchema = z
   .string()
@@ -73,7 +81,7 @@ export const SegmentationSchema = z.object({
   seriesDescription: z.string().nullable(),
   reader: z.string(),
   label: z.string().nullable(),
-  sourceFormat: SegmentationFormatSchema,
+  sourceFormat: SegmentationSourceSchema,
   sourcePath: z.string(),
   sourceSha256: z.string(),
   voxelCount: z.number().int(),
@@ -81,6 +89,14 @@ export const SegmentationSchema = z.object({
   bbox: BboxSchema,
   warnings: z.array(z.string()),
   createdAt: z.string(),
+  /** 1, 2, … per (lesion, series, reader); each save in the editor adds one. */
+  version: z.number().int(),
+  /** The version this one was edited from. */
+  parentId: z.number().int().nullable(),
+  status: SegmentationStatusSchema,
+  timeSpentS: z.number(),
+  /** False for older versions of the slot (listed only when asked for). */
+  current: z.boolean(),
 });
 export type Segmentation = z.infer<typeof SegmentationSchema>;
 
@@ -97,6 +113,53 @@ export type LesionRef = z.infer<typeof LesionRefSchema>;
 
 const segId = z.object({ id: z.number().int().positive() }).strict();
 
+/** Run lengths of a binary mask in voxel order (maskRuns in compute/imaging/maskCodec.ts). */
+const RunsSchema = z.array(z.number().int().nonnegative()).min(1).max(50_000_000);
+
+const SlotShape = {
+  lesionId: z.number().int().positive(),
+  seriesId: z.number().int().positive(),
+  reader: ReaderSchema,
+};
+
+export const SegmentationSaveParamsSchema = z
+  .object({
+    ...SlotShape,
+    /** The saved version the edit started from; null when drawn from scratch. */
+    parentId: z.number().int().positive().nullable(),
+    status: SegmentationStatusSchema,
+    timeSpentS: z.number().nonnegative().max(1e7),
+    runs: RunsSchema,
+  })
+  .strict();
+export type SegmentationSaveParams = z.infer<typeof SegmentationSaveParamsSchema>;
+
+export const SegmentationDraftSchema = z.object({
+  lesionId: z.number().int(),
+  seriesId: z.number().int(),
+  reader: z.string(),
+  baseId: z.number().int().nullable(),
+  status: SegmentationStatusSchema,
+  timeSpentS: z.number(),
+  voxelCount: z.number().int(),
+  updatedAt: z.string(),
+  runs: z.array(z.number().int().nonnegative()),
+});
+export type SegmentationDraft = z.infer<typeof SegmentationDraftSchema>;
+
+export const SegmentationDraftSaveParamsSchema = z
+  .object({
+    ...SlotShape,
+    baseId: z.number().int().positive().nullable(),
+    status: SegmentationStatusSchema,
+    timeSpentS: z.number().nonnegative().max(1e7),
+    runs: RunsSchema,
+  })
+  .strict();
+export type SegmentationDraftSaveParams = z.infer<typeof SegmentationDraftSaveParamsSchema>;
+
+const SlotSchema = z.object(SlotShape).strict();
+
 export const segmentationApi = {
   'segmentation.import': mutation(
     SegmentationImportParamsSchema,
@@ -109,6 +172,8 @@ export const segmentationApi = {
         lesionId: z.number().int().positive().optional(),
         seriesId: z.number().int().positive().optional(),
         reader: z.string().optional(),
+        /** Include older versions (default: only the latest version of each lesion × series × reader). */
+        allVersions: z.boolean().optional(),
       })
       .strict(),
     z.array(SegmentationSchema),
@@ -121,4 +186,16 @@ export const segmentationApi = {
   ),
   'segmentation.mask': query(segId, SegmentationMaskSchema, 'The mask of one segmentation on its series grid'),
   'segmentation.delete': mutation(segId, z.object({ deleted: z.number().int() }), 'Delete one segmentation'),
+  'segmentation.save': mutation(
+    SegmentationSaveParamsSchema,
+    SegmentationSchema,
+    'Save a mask drawn in the viewer as a new version of (lesion, series, reader), with status and time spent; clears the draft',
+  ),
+  'segmentation.draft.save': mutation(
+    SegmentationDraftSaveParamsSchema,
+    z.object({ updatedAt: z.string() }),
+    'Autosave the work in progress of (lesion, series, reader); replaces the previous draft of that slot',
+  ),
+  'segmentation.draft.get': query(SlotSchema, SegmentationDraftSchema.nullable(), 'The autosaved draft of a slot, if any'),
+  'segmentation.draft.discard': mutation(SlotSchema, z.object({ discarded: z.number().int() }), 'Discard the draft of a slot'),
 };

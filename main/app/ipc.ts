@@ -1,3 +1,4 @@
+import { toApiError } from '../api/errors.js';
 import type { EventBus } from '../services/events.js';
 import type { Router } from '../services/router.js';
 import type { IpcMainLike, WebContentsLike } from './electron-types.js';
@@ -5,6 +6,29 @@ import { isAppUrl } from './security.js';
 
 export const INVOKE_CHANNEL = 'radstudy:invoke';
 export const EVENT_CHANNEL = 'radstudy:event';
+export const VOXELS_CHANNEL = 'radstudy:voxels';
+
+/**
+ * Binary voxel data over IPC: (kind, id) in, the framed bytes of api/voxels.ts out (a Uint8Array
+ * crosses structured clone as one copy, no JSON). Failures come back as `{ ok: false, error }`.
+ */
+export function registerVoxelIpc(
+  ipcMain: IpcMainLike,
+  voxels: (kind: unknown, id: unknown) => Promise<Uint8Array>,
+  appRootUrl: string,
+): void {
+  ipcMain.handle(VOXELS_CHANNEL, async (event, kind, id) => {
+    const from = event.senderFrame?.url ?? '';
+    if (!isAppUrl(from, appRootUrl)) {
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'Voxel data is sent only to RadStudy’s own window.' } };
+    }
+    try {
+      return { ok: true, data: await voxels(kind, id) };
+    } catch (err) {
+      return { ok: false, error: toApiError(err) };
+    }
+  });
+}
 
 /**
  * The Electron adapter over the API router: one invoke channel (method + input in, result

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createServices } from '../services/index.js';
 import type { IpcMainLike, SessionLike, WebContentsLike } from './electron-types.js';
-import { forwardEvents, registerIpc } from './ipc.js';
+import { forwardEvents, registerIpc, registerVoxelIpc } from './ipc.js';
+import { parseVoxelResource, voxelsOf } from '../services/viewer/service.js';
 import { lockDownContents, lockDownSession, secureWebPreferences } from './security.js';
 import { utilityProcessLauncher, type UtilityProcessModuleLike } from './utility-launcher.js';
 
@@ -49,6 +50,7 @@ if (!app.requestSingleInstanceLock()) {
   await app.whenReady();
   lockDownSession(session.defaultSession);
   registerIpc(ipcMain, services.router, appRootUrl);
+  registerVoxelIpc(ipcMain, (kind, id) => voxelsOf(services.viewer, parseVoxelResource(kind, id)), appRootUrl);
   if (studyArg) await services.router.call('study.open', { path: studyArg });
 
   const win = new BrowserWindow({

@@ -8,10 +8,12 @@ import type { ImportPreview } from '../api/cohort.js';
 import { toApiError } from '../api/errors.js';
 import { startHttpBridge } from '../server/http.js';
 import { createServices } from '../services/index.js';
+import { parseVoxelResource, voxelsOf } from '../services/viewer/service.js';
 import { registerAnalyzeCommand } from './analyze.js';
 import { registerDemoCommand } from './demo.js';
 import { registerExtractCommand } from './extract.js';
 import { registerDerivedImageCommands } from './derived.js';
+import { registerReportCommand } from './report.js';
 import { registerImageCommands } from './images.js';
 import { registerDeidentifyExport } from './deidentify.js';
 import { registerSegmentationCommands } from './segmentation.js';
@@ -84,6 +86,7 @@ export function buildCli(): Command {
         events: services.events,
         staticDir,
         port: opts.port,
+        voxels: (kind, id) => voxelsOf(services.viewer, parseVoxelResource(kind, id)),
       });
       process.stdout.write(`RadStudy is running in browser mode. Open:\n${bridge.url}\n`);
       let stopping = false;
@@ -250,6 +253,7 @@ export function buildCli(): Command {
   registerSegmentationCommands(program);
   registerExtractCommand(program);
   registerAnalyzeCommand(program);
+  registerReportCommand(program);
   registerDemoCommand(program);
 
   return program;

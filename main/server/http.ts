@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { httpStatusFor, type ApiError } from '../api/errors.js';
+import { httpStatusFor, toApiError, type ApiError } from '../api/errors.js';
 import type { EventBus } from '../services/events.js';
 import type { Router } from '../services/router.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
@@ -18,6 +18,11 @@ export interface HttpBridgeOptions {
   /** Fixed token (tests); default: 32 random bytes per run. */
   token?: string;
   maxBodyBytes?: number;
+  /**
+   * Binary voxel data (`GET /api/voxels/<kind>/<id>`, framed as in api/voxels.ts); without it
+   * the route answers 404.
+   */
+  voxels?: (kind: string, id: string) => Promise<Uint8Array>;
 }
 
 export interface HttpBridge {
@@ -141,6 +146,24 @@ export async function startHttpBridge(opts: HttpBridgeOptions): Promise<HttpBrid
           clearInterval(ping);
           unsubscribe();
         });
+        return;
+      }
+      const vox = /^\/api\/voxels\/([a-z]+)\/([0-9]+)$/.exec(url.pathname);
+      if (vox && req.method === 'GET' && opts.voxels) {
+        let bytes: Uint8Array;
+        try {
+          bytes = await opts.voxels(vox[1]!, vox[2]!);
+        } catch (err) {
+          sendError(res, toApiError(err));
+          return;
+        }
+        res.writeHead(200, {
+          'content-type': 'application/octet-stream',
+          'content-length': String(bytes.byteLength),
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+        });
+        res.end(bytes);
         return;
       }
       const m = /^\/api\/rpc\/([A-Za-z0-9_.-]+)$/.exec(url.pathname);

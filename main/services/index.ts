@@ -14,10 +14,13 @@ import { SegmentationService } from './segmentation/service.js';
 import { ReadersService } from './readers/service.js';
 import { AgreementHandlers } from './readers/handlers.js';
 import { ExchangeService, readAssignmentPackage } from './readers/exchange.js';
+import { ReaderStudyService } from './readers/readerStudy.js';
 import { JobService } from './jobs.js';
 import { RecentStudies } from './recent.js';
+import { ReportService } from './report/service.js';
 import { createRouter, type Handlers, type Router } from './router.js';
 import { StudyService } from './study.js';
+import { ViewerService } from './viewer/service.js';
 
 export interface ServicesOptions {
   mode: Health['mode'];
@@ -31,6 +34,8 @@ export interface Services {
   study: StudyService;
   jobs: JobService;
   cohort: CohortService;
+  /** Binary voxel data for the viewer (outside the JSON router: see api/voxels.ts). */
+  viewer: ViewerService;
   router: Router;
   shutdown(): Promise<void>;
 }
@@ -48,13 +53,19 @@ export function createServices(opts: ServicesOptions): Services {
   const readers = new ReadersService(study);
   const agreement = new AgreementHandlers(study);
   const exchange = new ExchangeService(study, readers);
+  const viewer = new ViewerService(study);
+  const readerStudy = new ReaderStudyService(study);
   study.onOpened = () => {
     const h = study.handle();
     if (h && !h.readOnly) ensureBuiltinDictionary(h.db);
     return jobs.onStudyOpened();
   };
-  study.onClosing = () => jobs.onStudyClosing();
+  study.onClosing = () => {
+    viewer.clear();
+    return jobs.onStudyClosing();
+  };
   const version = appVersion();
+  const report = new ReportService(analysis, version);
 
   const handlers: Handlers = {
     'system.health': () => ({
@@ -103,6 +114,7 @@ export function createServices(opts: ServicesOptions): Services {
     'images.verify': (input) => images.verify(input.seriesId),
     'images.relink': (input) => images.relink(input.from, input.to),
     'images.adc': (input) => images.startAdc(input),
+    'images.subtraction': (input) => images.startSubtraction(input),
     'images.tic': (input) => images.startTic(input),
     'images.deidentify': (input) => images.startDeidentify(input),
     'images.rules.get': () => images.rules(),
@@ -112,6 +124,10 @@ export function createServices(opts: ServicesOptions): Services {
     'segmentation.lesions': () => segmentation.lesions(),
     'segmentation.mask': (input) => segmentation.mask(input.id),
     'segmentation.delete': (input) => segmentation.delete(input.id),
+    'segmentation.save': (input) => segmentation.save(input),
+    'segmentation.draft.save': (input) => segmentation.saveDraft(input),
+    'segmentation.draft.get': (input) => segmentation.draft(input),
+    'segmentation.draft.discard': (input) => segmentation.discardDraft(input),
     'extraction.presets': () => extraction.presets(),
     'extraction.sequences': () => extraction.sequences(),
     'extraction.create': (input) => extraction.create(input),
@@ -138,12 +154,20 @@ export function createServices(opts: ServicesOptions): Services {
     'exchange.inspectAssignment': (input) => readAssignmentPackage(input.folder),
     'exchange.writeResult': (input) => ExchangeService.writeResult(input),
     'exchange.importResult': (input) => exchange.importResult(input.folder),
+    'agreement.categorical': (input) => readerStudy.categorical(input),
+    'adjudication.queue': (input) => readerStudy.queue(input),
+    'adjudication.decide': (input) => readerStudy.decide(input),
+    'readerStudy.rate': (input) => readerStudy.rate(input),
+    'readerStudy.ratings': (input) => readerStudy.ratings(input.reader),
+    'readerStudy.report': (input) => readerStudy.report(input),
     'analysis.inspect': (input) => analysis.inspect(input.dataFile),
     'analysis.validate': (input) => analysis.validate(input.spec),
     'analysis.run': (input) => analysis.run(input.spec, input.dataFile),
     'analysis.list': () => analysis.list(),
     'analysis.get': (input) => analysis.get(input.id),
     'analysis.delete': (input) => analysis.delete(input.id),
+    'report.figures': (input) => report.figures(input.id) as unknown as Record<string, unknown>,
+    'report.export': (input) => report.export(input),
   };
 
   return {
@@ -151,6 +175,7 @@ export function createServices(opts: ServicesOptions): Services {
     study,
     jobs,
     cohort,
+    viewer,
     router: createRouter(handlers),
     async shutdown() {
       await jobs.shutdown();

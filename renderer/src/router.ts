@@ -7,6 +7,7 @@ import HomeView from './views/HomeView.vue';
 import ImagesView from './views/ImagesView.vue';
 import JobsView from './views/JobsView.vue';
 import ReadersView from './views/ReadersView.vue';
+import SegmentEditorView from './views/SegmentEditorView.vue';
 import SegmentationView from './views/SegmentationView.vue';
 
 const routes: (RouteRecordRaw & { name: ViewId })[] = [
@@ -23,7 +24,12 @@ const routes: (RouteRecordRaw & { name: ViewId })[] = [
 /** Hash history: the same build works from file:// in Electron and over HTTP in browser mode. */
 export const router = createRouter({
   history: createWebHashHistory(),
-  routes: [...routes, { path: '/:unknown(.*)*', redirect: '/' }],
+  routes: [
+    ...routes,
+    // The workspace is reached from the Segmentation view (a lesion × series × reader), not from the sidebar.
+    { path: '/segmentation/edit', name: 'segmentation-editor', component: SegmentEditorView, meta: { title: 'Segment' } },
+    { path: '/:unknown(.*)*', redirect: '/' },
+  ],
 });
 
 router.afterEach((to) => {

@@ -6,6 +6,7 @@ import { filterBenchmarks } from './filters.bench.js';
 import { radiomicsBenchmarks } from './radiomics.bench.js';
 import { foundationBenchmarks } from './foundation.bench.js';
 import { statsBenchmarks } from './stats.bench.js';
+import { viewerBenchmarks } from './viewer.bench.js';
 import { runAll, type Benchmark } from './harness.js';
 
 const all: Benchmark[] = [
@@ -15,6 +16,7 @@ const all: Benchmark[] = [
   ...statsBenchmarks,
   ...filterBenchmarks,
   ...demoBenchmarks,
+  ...viewerBenchmarks,
 ];
 await runAll(all, process.argv[2]);
 process.exit(0);

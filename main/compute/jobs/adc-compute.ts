@@ -7,20 +7,14 @@
  * are: the source DWI files are only read, and checked against their import hashes.
  */
 import Database from 'better-sqlite3';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../api/errors.js';
-import { GeometrySchema, ImagesAdcParamsSchema, SequenceRuleSchema, type ImagesAdcResult } from '../../api/images.js';
+import { GeometrySchema, ImagesAdcParamsSchema, type ImagesAdcResult } from '../../api/images.js';
 import { adcToStored, computeAdc, diffusionGridMismatch } from '../imaging/adc.js';
-import { parseDicomFile } from '../imaging/dicom/dicomFile.js';
-import { deterministicUid, writeMrSlice } from '../imaging/dicom/writer.js';
-import { DEFAULT_SEQUENCE_RULES, type SequenceRule } from '../imaging/sequenceRules.js';
+import { deterministicUid } from '../imaging/dicom/writer.js';
 import type { Geometry } from '../imaging/volume.js';
-import { indexToPhysical } from '../imaging/volume.js';
 import type { JobContext } from './context.js';
-import { scanDicomFolder } from './dicom-folder.js';
-import { RULES_META_KEY } from './image-import.js';
+import { derivedFolder, scanContext, scanDerived, sourceTags, writeDerivedSeries } from './derived-series.js';
 import { stackLoader, type StoredSeries } from './series-volume.js';
 
 interface DwiRow {
@@ -48,8 +42,7 @@ interface Exam {
 
 /** The derived folder of a study: `<dir>/<name>-derived/adc`. */
 export function derivedAdcFolder(studyPath: string): string {
-  const base = path.basename(studyPath).replace(/\.radstudy$/i, '');
-  return path.join(path.dirname(path.resolve(studyPath)), `${base}-derived`, 'adc');
+  return derivedFolder(studyPath, 'adc');
 }
 
 function readExams(db: Database.Database, seriesIds: number[] | undefined, force: boolean): { exams: Exam[]; skipped: string[] } {
@@ -120,53 +113,18 @@ function storedSeries(db: Database.Database, r: DwiRow): StoredSeries {
   };
 }
 
-/** Identity and scanner tags of the source series, copied into the derived one. */
-async function sourceTags(s: StoredSeries) {
-  const file = path.resolve(s.sourceFolder, s.files[0]!.path);
-  const { dataSet, header } = parseDicomFile(new Uint8Array(await readFile(file)), file);
-  const str = (tag: string): string => (dataSet.string(tag) ?? '').trim();
-  const num = (tag: string, fallback: number): number => {
-    const v = Number(str(tag));
-    return Number.isFinite(v) && str(tag) !== '' ? v : fallback;
-  };
-  const sex = str('x00100040').toUpperCase();
-  return {
-    patientName: str('x00100010'),
-    patientId: str('x00100020'),
-    patientBirthDate: str('x00100030'),
-    patientSex: (sex === 'F' || sex === 'M' ? sex : 'O') as 'F' | 'M' | 'O',
-    studyInstanceUid: header.studyInstanceUid ?? deterministicUid('radstudy-adc-study', s.sourceFolder),
-    studyDate: str('x00080020'),
-    studyTime: str('x00080030'),
-    studyId: str('x00200010'),
-    accessionNumber: str('x00080050'),
-    frameOfReferenceUid: header.frameOfReferenceUid ?? deterministicUid('radstudy-adc-frame', s.sourceFolder),
-    seriesNumber: header.seriesNumber ?? 0,
-    manufacturer: str('x00080070'),
-    manufacturerModelName: str('x00081090'),
-    institutionName: str('x00080080'),
-    magneticFieldStrengthT: num('x00180087', 0),
-    repetitionTimeMs: num('x00180080', 0),
-    echoTimeMs: num('x00180081', 0),
-    acquisitionTime: header.acquisitionTime ?? str('x00080030'),
-  };
-}
-
 export async function adcComputeJob(rawParams: unknown, ctx: JobContext): Promise<ImagesAdcResult> {
   const params = ImagesAdcParamsSchema.parse(rawParams ?? {});
   const db = new Database(ctx.studyPath, { readonly: true, fileMustExist: true });
   let exams: Exam[];
   let skipped: string[];
-  let rules: SequenceRule[];
-  let existingKeys: Set<string>;
+  let context: ReturnType<typeof scanContext>;
   const outRoot = derivedAdcFolder(ctx.studyPath);
   const stored = new Map<number, StoredSeries>();
   try {
     ({ exams, skipped } = readExams(db, params.seriesIds, params.force));
     for (const e of exams) for (const r of e.rows) stored.set(r.id, storedSeries(db, r));
-    const raw = db.prepare('SELECT value FROM study_meta WHERE key = ?').pluck().get(RULES_META_KEY) as string | undefined;
-    rules = raw ? SequenceRuleSchema.array().parse(JSON.parse(raw)) : [...DEFAULT_SEQUENCE_RULES];
-    existingKeys = new Set(db.prepare('SELECT series_key FROM series WHERE source_folder = ?').pluck().all(outRoot) as string[]);
+    context = scanContext(db, outRoot);
   } finally {
     db.close();
   }
@@ -178,7 +136,6 @@ export async function adcComputeJob(rawParams: unknown, ctx: JobContext): Promis
 
   const computed: ImagesAdcResult['computed'] = [];
   const failed: ImagesAdcResult['adcFailed'] = [];
-  const written: string[] = [];
   for (let e = 0; e < exams.length; e++) {
     ctx.throwIfCancelled();
     const load = stackLoader();
@@ -204,42 +161,24 @@ export async function adcComputeJob(rawParams: unknown, ctx: JobContext): Promis
         params.maxAdc,
       );
       const folder = path.join(outRoot, `${(exam.patientCode ?? tags.patientId) || 'unlinked'}_${uid.slice(5, 17)}`);
-      await rm(folder, { recursive: true, force: true });
-      await mkdir(folder, { recursive: true });
-      written.push(folder);
-      const pixels = adcToStored(map.adc);
-      const [nx, ny, nz] = g.size;
-      const d = g.direction;
-      const description = `ADC (RadStudy, b=${map.bValues.join(',')})`;
-      for (let k = 0; k < nz; k++) {
-        const pos = indexToPhysical(g, 0, 0, k);
-        const bytes = writeMrSlice({
-          ...tags,
-          seriesInstanceUid: uid,
-          seriesNumber: tags.seriesNumber * 100 + 1,
-          seriesDescription: description,
-          sopInstanceUid: deterministicUid('radstudy-adc', uid, k),
-          instanceNumber: k + 1,
-          imageType: ['DERIVED', 'PRIMARY', 'DIFFUSION', 'ADC'],
-          scanningSequence: 'EP',
-          sequenceVariant: 'SK\\SP',
-          mrAcquisitionType: '2D',
-          rows: ny,
-          columns: nx,
-          positionMm: pos,
-          orientation: [d[0], d[3], d[6], d[1], d[4], d[7]],
-          pixelSpacingMm: [g.spacingMm[1], g.spacingMm[0]],
-          sliceThicknessMm: g.spacingMm[2],
-          spacingBetweenSlicesMm: g.spacingMm[2],
-          sliceLocationMm: pos[2],
-          rescaleSlope: 1,
-          rescaleIntercept: 0,
-          windowCenter: 1200,
-          windowWidth: 2400,
-          pixels: pixels.subarray(k * nx * ny, (k + 1) * nx * ny),
-        });
-        await writeFile(path.join(folder, `ADC${String(k + 1).padStart(4, '0')}.dcm`), bytes);
-      }
+      await writeDerivedSeries({
+        folder,
+        grid: g,
+        pixels: adcToStored(map.adc),
+        rescaleSlope: 1,
+        rescaleIntercept: 0,
+        windowCenter: 1200,
+        windowWidth: 2400,
+        tags,
+        seriesInstanceUid: uid,
+        seriesNumber: tags.seriesNumber * 100 + 1,
+        description: `ADC (RadStudy, b=${map.bValues.join(',')})`,
+        imageType: ['DERIVED', 'PRIMARY', 'DIFFUSION', 'ADC'],
+        scanningSequence: 'EP',
+        sequenceVariant: 'SK\\SP',
+        mrAcquisitionType: '2D',
+        filePrefix: 'ADC',
+      });
       computed.push({
         dwiSeriesIds: exam.rows.map((r) => r.id),
         patientCode: exam.patientCode,
@@ -257,19 +196,11 @@ export async function adcComputeJob(rawParams: unknown, ctx: JobContext): Promis
   if (computed.length === 0)
     throw new AppError('VALIDATION', `No ADC map could be computed: ${failed.map((f) => f.message).join('; ')}`);
   ctx.progress(0.95, 'Recording the derived series');
-  const scan = await scanDicomFolder(outRoot, {
-    rules,
-    patientCode: undefined,
-    existingKeys,
-    signal: ctx.signal,
-    progress: () => undefined,
-  });
   // Only the series this run wrote (a folder re-written for the same inputs keeps its key).
-  const mine = new Set(computed.map((c) => c.seriesInstanceUid));
+  const scan = await scanDerived(outRoot, context, new Set(computed.map((c) => c.seriesInstanceUid)), ctx);
   const links = new Map(computed.map((c) => [c.seriesInstanceUid, c.dwiSeriesIds[0]!]));
   return {
     ...scan,
-    series: scan.series.filter((s) => mine.has(s.seriesInstanceUid)),
     computed,
     adcFailed: failed,
     adcSkipped: skipped,

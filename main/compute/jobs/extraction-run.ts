@@ -72,7 +72,7 @@ export function planExtraction(db: Database.Database, extractionId: number): Ext
     .prepare(
       `SELECT g.id, g.series_id, g.reader, p.code AS patient, l.code AS lesion, s.kind, s.b_value, s.phase,
               lower(hex(sha256_blob(g.mask))) AS mask_sha
-         FROM segmentation g JOIN series s ON s.id = g.series_id JOIN lesion l ON l.id = g.lesion_id
+         FROM segmentation_current g JOIN series s ON s.id = g.series_id JOIN lesion l ON l.id = g.lesion_id
          JOIN patient p ON p.id = l.patient_id
         ORDER BY g.series_id, g.id`,
     )

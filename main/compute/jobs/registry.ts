@@ -5,6 +5,7 @@ import { extractionRunJob } from './extraction-run.js';
 import { adcComputeJob } from './adc-compute.js';
 import { deidentifyJob } from './deidentify-export.js';
 import { imageImportJob } from './image-import.js';
+import { subtractionJob } from './subtraction.js';
 import { ticRunJob } from './tic-run.js';
 import { segmentationImportJob } from './segmentation-import.js';
 import { studyCheckJob } from './study-check.js';
@@ -14,6 +15,7 @@ export const jobHandlers: Record<JobKind, JobHandler> = {
   'study.check': studyCheckJob,
   'images.import': imageImportJob,
   'images.adc': adcComputeJob,
+  'images.subtraction': subtractionJob,
   'images.tic': ticRunJob,
   'images.deidentify': deidentifyJob,
   'segmentation.import': segmentationImportJob,

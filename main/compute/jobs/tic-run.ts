@@ -100,7 +100,7 @@ export async function ticRunJob(rawParams: unknown, ctx: JobContext): Promise<Im
     const segs = db
       .prepare(
         `SELECT g.id AS segmentation_id, g.lesion_id, p.code AS patient_code, l.code AS lesion_code, g.series_id
-           FROM segmentation g JOIN series s ON s.id = g.series_id JOIN lesion l ON l.id = g.lesion_id
+           FROM segmentation_current g JOIN series s ON s.id = g.series_id JOIN lesion l ON l.id = g.lesion_id
            JOIN patient p ON p.id = l.patient_id
           WHERE s.kind = 'DCE' AND g.reader = ? ORDER BY g.lesion_id, s.phase DESC, g.id`,
       )

@@ -64,12 +64,35 @@ export type StepSpec =
       pRemove?: number;
     };
 
+/**
+ * The cv.glmnet path behind a LASSO step, for the coefficient-path and CV-deviance figures:
+ * log-spaced λ, mean CV deviance ± SE, and the coefficients (original scale) of every feature
+ * that is non-zero somewhere along the path, per λ.
+ */
+export interface LassoPathState {
+  lambda: number[];
+  cvm: number[];
+  cvsd: number[];
+  indexMin: number;
+  index1se: number;
+  features: string[];
+  /** beta[f][k]: feature features[f] at lambda[k]. */
+  beta: number[][];
+}
+
 export interface FittedStep {
   spec: StepSpec;
   input: string[];
   output: string[];
   /** impute: values; scale: center and scale per input feature; selection: kept input indices. */
-  state: { values?: number[]; center?: number[]; scale?: number[]; keep?: number[]; combat?: CombatModel };
+  state: {
+    values?: number[];
+    center?: number[];
+    scale?: number[];
+    keep?: number[];
+    combat?: CombatModel;
+    lassoPath?: LassoPathState;
+  };
   /** What the step measured per input feature (p-value, F, ICC, |AUC − 0.5|, coefficient …). */
   scores?: Record<string, number>;
   notes: string[];
@@ -382,8 +405,23 @@ export function fitStep(spec: StepSpec, X: DataMatrix, y: Float64Array, names: r
       notes.push(
         `λ.${spec.lambda === 'min' ? 'min' : '1se'} = ${(cv.path.lambda[at] as number).toPrecision(4)} (${spec.folds ?? 10}-fold CV deviance)`,
       );
+      if (cv.path.stopped)
+        notes.push(
+          `the λ path stopped at λ = ${cv.path.stopped.at.toPrecision(4)} (coordinate descent did not converge within glmnet's pass budget; smaller λ were not fitted)`,
+        );
       if (keep.length === 0) notes.push('LASSO kept no feature at this λ');
-      return selection(spec, names, keep, ctx, scores, notes);
+      const fitted = selection(spec, names, keep, ctx, scores, notes);
+      const onPath = names.map((_, j) => j).filter((j) => cv.path.beta.some((b) => (b[j] as number) !== 0));
+      fitted.state.lassoPath = {
+        lambda: Array.from(cv.lambda),
+        cvm: Array.from(cv.cvm),
+        cvsd: Array.from(cv.cvsd),
+        indexMin: cv.indexMin,
+        index1se: cv.index1se,
+        features: onPath.map((j) => names[j] as string),
+        beta: onPath.map((j) => cv.path.beta.map((b) => b[j] as number)),
+      };
+      return fitted;
     }
     case 'stepwise': {
       needComplete(X, names, 'stepwise');

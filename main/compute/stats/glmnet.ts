@@ -33,6 +33,8 @@ export interface GlmnetOptions {
   lambda?: ArrayLike<number>;
   /** Convergence tolerance on the largest weighted squared coefficient change v·Δβ² (default 1e-18). */
   tolerance?: number;
+  /** Coordinate-descent passes allowed over the whole path (glmnet's maxit; default 2,000,000). */
+  maxPasses?: number;
 }
 
 export interface GlmnetPath {
@@ -47,6 +49,8 @@ export interface GlmnetPath {
   /** Number of nonzero coefficients per λ. */
   df: Int32Array;
   alpha: number;
+  /** Where the path ended before its last λ because the fit saturated or ran out of passes (as glmnet warns). */
+  stopped: { at: number; reason: 'maxit' } | null;
 }
 
 interface Prepared {
@@ -113,7 +117,13 @@ function binomialDeviance(y: Float64Array, eta: Float64Array): number {
   return d;
 }
 
-/** Solve at one λ from the warm start (a, b) in place (standardized scale). */
+/** glmnet's maxit: coordinate-descent passes allowed over the whole path (all λ values). */
+const MAX_PASSES = 2_000_000;
+
+/**
+ * Solve at one λ from the warm start (a, b) in place (standardized scale); 'maxit' when the
+ * path's pass budget runs out (glmnet's maxit), and the path then ends at the previous λ.
+ */
 function solveLambda(
   pr: Prepared,
   lambda: number,
@@ -122,7 +132,8 @@ function solveLambda(
   b: Float64Array,
   eta: Float64Array,
   tol: number,
-): void {
+  budget: { passes: number; max: number },
+): 'ok' | 'maxit' {
   const { n, p, xs, y } = pr;
   const w = new Float64Array(n);
   const r = new Float64Array(n);
@@ -148,6 +159,7 @@ function solveLambda(
     // One coordinate-descent sweep (intercept, then every predictor or only the active ones);
     // returns the largest weighted squared change v·Δ².
     const sweep = (activeOnly: boolean): number => {
+      budget.passes++;
       let maxDelta = 0;
       let sr = 0;
       for (let i = 0; i < n; i++) sr += r[i] as number;
@@ -186,15 +198,16 @@ function solveLambda(
     // glmnet's strategy: a full sweep, then iterate on the active set to convergence, until a
     // full sweep changes nothing beyond the tolerance.
     let maxOuter = 0;
-    for (let round = 0; round < 100000; round++) {
+    for (let round = 0; budget.passes < budget.max; round++) {
       const full = sweep(false);
       if (round === 0) maxOuter = full;
       if (full < tol) break;
-      for (let it = 0; it < 100000; it++) if (sweep(true) < tol) break;
+      while (budget.passes < budget.max) if (sweep(true) < tol) break;
     }
-    if (maxOuter < tol) return;
+    if (budget.passes >= budget.max) return 'maxit';
+    if (maxOuter < tol) return 'ok';
   }
-  throw new StatsInputError(`glmnet: no convergence at λ = ${lambda}`);
+  return 'maxit';
 }
 
 function fitPrepared(pr: Prepared, opts: GlmnetOptions): GlmnetPath {
@@ -235,9 +248,23 @@ function fitPrepared(pr: Prepared, opts: GlmnetOptions): GlmnetPath {
   const outA: number[] = [];
   const outB: Float64Array[] = [];
   const outDf: number[] = [];
+  let stopped: GlmnetPath['stopped'] = null;
+  const budget = { passes: 0, max: opts.maxPasses ?? MAX_PASSES };
   for (let k = 0; k < lambdas.length; k++) {
     const lam = lambdas[k] as number;
-    solveLambda(pr, lam, alpha, a, b, eta, tol);
+    const saveA = a.v;
+    const saveB = Float64Array.from(b);
+    const saveEta = Float64Array.from(eta);
+    const status = solveLambda(pr, lam, alpha, a, b, eta, tol, budget);
+    if (status !== 'ok') {
+      // glmnet returns the solutions for the larger λ (error codes −10000−k / −20000−k).
+      if (k === 0) throw new StatsInputError(`glmnet: no solution at the largest λ (no convergence)`);
+      a.v = saveA;
+      b.set(saveB);
+      eta.set(saveEta);
+      stopped = { at: lam, reason: status };
+      break;
+    }
     const dev = binomialDeviance(y, eta);
     const ratio = 1 - dev / nullDeviance;
     const beta = new Float64Array(p);
@@ -268,6 +295,7 @@ function fitPrepared(pr: Prepared, opts: GlmnetOptions): GlmnetPath {
     beta: outB,
     df: Int32Array.from(outDf),
     alpha,
+    stopped,
   };
 }
 

@@ -33,7 +33,7 @@ export function segmentationCases(db: Database.Database): SegmentationCase[] {
     .prepare(
       `SELECT g.id, g.reader, g.series_id AS seriesId, g.lesion_id AS lesionId, p.code AS patientCode, l.code AS lesionCode,
               s.kind, s.b_value, s.phase
-         FROM segmentation g JOIN series s ON s.id = g.series_id JOIN lesion l ON l.id = g.lesion_id
+         FROM segmentation_current g JOIN series s ON s.id = g.series_id JOIN lesion l ON l.id = g.lesion_id
          JOIN patient p ON p.id = l.patient_id ORDER BY p.code, l.code, g.reader, g.id`,
     )
     .all() as (Omit<SegmentationCase, 'sequence'> & { kind: string; b_value: number | null; phase: number | null })[];

@@ -18,6 +18,7 @@ import { formatCsv } from '../../compute/radiomics/batchCsv.js';
 import { RadiomicsInputError } from '../../compute/radiomics/errors.js';
 import { parseParameterFile } from '../../compute/radiomics/settings.js';
 import { cohortTable } from '../cohort/table.js';
+import { ADJUDICATED, adjudicatedChoice } from '../readers/adjudication.js';
 import type { JobService } from '../jobs.js';
 import type { StudyService } from '../study.js';
 import { segmentationCases, selectCases, sequenceOrder, type SegmentationCase } from './repository.js';
@@ -265,10 +266,18 @@ export class ExtractionService {
     const sequences = new Set<string>();
     const failures: FeatureTable['failures'] = [];
     const diagnostics: FeatureTable['diagnostics'] = [];
+    // reader 'adjudicated': per lesion × sequence the segmentation adjudication chose.
+    const adj = reader === ADJUDICATED ? adjudicatedChoice(db) : null;
     for (const s of stored) {
       const c = cases.get(s.segmentation_id);
-      if (!c || (reader !== undefined && c.reader !== reader)) continue;
-      const who = { patientCode: c.patientCode, lesionCode: c.lesionCode, reader: c.reader };
+      if (!c) continue;
+      if (
+        adj
+          ? (adj.chosen.get(`${c.lesionId}\0${c.sequence}`) ?? adj.primary) !== c.reader
+          : reader !== undefined && c.reader !== reader
+      )
+        continue;
+      const who = { patientCode: c.patientCode, lesionCode: c.lesionCode, reader: adj ? ADJUDICATED : c.reader };
       if (s.error !== null || !s.feature_values) {
         failures.push({ segmentationId: c.id, ...who, sequence: c.sequence, error: s.error ?? 'no values' });
         continue;
@@ -282,7 +291,7 @@ export class ExtractionService {
         grayLevels: int(d.diagnostics_RadStudy_GrayLevelCount),
         warnings: d.diagnostics_RadStudy_Warnings ?? '',
       });
-      const key = `${c.patientCode}\0${c.lesionCode}\0${c.reader}`;
+      const key = `${c.patientCode}\0${c.lesionCode}\0${who.reader}`;
       const row = rows.get(key) ?? { ...who, bySequence: new Map() };
       // Two segmentations of one lesion by one reader on series of the same sequence: the first is kept.
       if (!row.bySequence.has(c.sequence)) {

@@ -7,7 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import { VariableDefSchema } from '../../api/cohort.js';
-import type { ImagesAdcResult, ImagesTicResult } from '../../api/images.js';
+import type { ImagesAdcResult, ImagesSubtractionResult, ImagesTicResult } from '../../api/images.js';
 import { saveVariable } from '../cohort/dictionary.js';
 import { setValue } from '../cohort/edit.js';
 import { listVariables } from '../cohort/repository.js';
@@ -20,6 +20,18 @@ export function recordAdc(db: Database.Database, result: ImagesAdcResult, jobId:
       WHERE source_folder = @folder AND series_instance_uid = @uid`,
   );
   for (const l of result.linkTo) link.run({ dwi: l.dwiSeriesId, folder: result.folder, uid: l.seriesInstanceUid });
+}
+
+/** The subtraction series as an import, each with the post phase as its phase and the DCE series' patient and lesion. */
+export function recordSubtraction(db: Database.Database, result: ImagesSubtractionResult, jobId: number): void {
+  recordImport(db, result, jobId);
+  const link = db.prepare(
+    `UPDATE series SET kind = 'SUB', phase = @phase, patient_id = (SELECT patient_id FROM series WHERE id = @post),
+            lesion_id = (SELECT lesion_id FROM series WHERE id = @post)
+      WHERE source_folder = @folder AND series_instance_uid = @uid`,
+  );
+  for (const c of result.computed)
+    link.run({ phase: c.phase, post: c.postSeriesId, folder: result.folder, uid: c.seriesInstanceUid });
 }
 
 const TIC_LEVELS = [

@@ -6,6 +6,7 @@ import type {
   ImagesAdcParams,
   ImagesImportParams,
   ImagesTicParams,
+  ImagesSubtractionParams,
   Series,
   SequenceRuleDto,
   VerifyResult,
@@ -81,6 +82,12 @@ export class ImagesService {
     }
     if (!readMeta(db)[DEID_SECRET_META_KEY]) writeMeta(db, DEID_SECRET_META_KEY, randomBytes(32).toString('hex'));
     return { jobId: this.jobs.start('images.deidentify', { ...params, outDir }).id };
+  }
+
+  /** Starts `images.subtraction` (DCE post − pre) after checking the study can be written. */
+  startSubtraction(params: ImagesSubtractionParams): { jobId: number } {
+    this.db(true);
+    return { jobId: this.jobs.start('images.subtraction', params).id };
   }
 
   /** Starts `images.tic` after checking the variable it would fill can hold TIC types. */

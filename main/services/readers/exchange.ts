@@ -136,7 +136,9 @@ export class ExchangeService {
     const items: AssignmentManifest['items'] = [];
     const fileRows = db.prepare('SELECT path, sha256 FROM series_file WHERE series_id = ? ORDER BY position');
     const seriesRow = db.prepare('SELECT source_folder, geometry FROM series WHERE id = ?');
-    const maskRow = db.prepare('SELECT mask FROM segmentation WHERE lesion_id = ? AND series_id = ? AND reader = ?').pluck();
+    const maskRow = db
+      .prepare('SELECT mask FROM segmentation_current WHERE lesion_id = ? AND series_id = ? AND reader = ?')
+      .pluck();
     const copied = new Map<number, string[]>();
     // Check everything first (series found, image files unchanged) so a refused export writes nothing.
     const plan = open.map((a) => {

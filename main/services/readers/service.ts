@@ -63,7 +63,7 @@ export class ReadersService {
   }
 
   private segmentationCounts(): Map<string, number> {
-    const rows = this.db().prepare('SELECT reader, count(*) AS n FROM segmentation GROUP BY reader').all() as {
+    const rows = this.db().prepare('SELECT reader, count(*) AS n FROM segmentation_current GROUP BY reader').all() as {
       reader: string;
       n: number;
     }[];

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors.js';
-import type { Segmentation, SegmentationFormat, SegmentationImportResult } from '../../api/segmentation.js';
-import { SegmentationFormatSchema } from '../../api/segmentation.js';
+import type { Segmentation, SegmentationImportResult } from '../../api/segmentation.js';
+import { SegmentationSourceSchema, SegmentationStatusSchema } from '../../api/segmentation.js';
 import { appendAudit } from '../../../db/repositories/audit.js';
 
 interface SegmentationRow {
@@ -21,12 +21,20 @@ interface SegmentationRow {
   bbox: string;
   warnings: string;
   created_at: string;
+  version: number;
+  parent_id: number | null;
+  status: string;
+  time_spent_s: number;
+  current: number;
 }
 
 const SELECT = `
   SELECT g.id, g.lesion_id, l.code AS lesion_code, p.code AS patient_code, g.series_id,
          s.description AS series_description, g.reader, g.label, g.source_format, g.source_path,
-         g.source_sha256, g.voxel_count, g.volume_mm3, g.bbox, g.warnings, g.created_at
+         g.source_sha256, g.voxel_count, g.volume_mm3, g.bbox, g.warnings, g.created_at,
+         g.version, g.parent_id, g.status, g.time_spent_s,
+         NOT EXISTS (SELECT 1 FROM segmentation n WHERE n.lesion_id = g.lesion_id AND n.series_id = g.series_id
+                       AND n.reader = g.reader AND n.version > g.version) AS current
   FROM segmentation g
   JOIN lesion l ON l.id = g.lesion_id
   JOIN patient p ON p.id = l.patient_id
@@ -42,7 +50,7 @@ function toDto(r: SegmentationRow): Segmentation {
     seriesDescription: r.series_description,
     reader: r.reader,
     label: r.label,
-    sourceFormat: SegmentationFormatSchema.parse(r.source_format) satisfies SegmentationFormat,
+    sourceFormat: SegmentationSourceSchema.parse(r.source_format),
     sourcePath: r.source_path,
     sourceSha256: r.source_sha256,
     voxelCount: r.voxel_count,
@@ -50,6 +58,11 @@ function toDto(r: SegmentationRow): Segmentation {
     bbox: JSON.parse(r.bbox) as Segmentation['bbox'],
     warnings: JSON.parse(r.warnings) as string[],
     createdAt: r.created_at,
+    version: r.version,
+    parentId: r.parent_id,
+    status: SegmentationStatusSchema.parse(r.status),
+    timeSpentS: r.time_spent_s,
+    current: r.current === 1,
   };
 }
 
@@ -57,6 +70,7 @@ export interface SegmentationFilter {
   lesionId?: number | undefined;
   seriesId?: number | undefined;
   reader?: string | undefined;
+  allVersions?: boolean | undefined;
 }
 
 export function listSegmentations(db: Database.Database, f: SegmentationFilter = {}): Segmentation[] {
@@ -74,7 +88,11 @@ export function listSegmentations(db: Database.Database, f: SegmentationFilter =
     where.push('g.reader = ?');
     args.push(f.reader);
   }
-  const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.code, l.code, g.reader, g.series_id`;
+  if (!f.allVersions)
+    where.push(
+      'g.version = (SELECT max(x.version) FROM segmentation x WHERE x.lesion_id = g.lesion_id AND x.series_id = g.series_id AND x.reader = g.reader)',
+    );
+  const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.code, l.code, g.reader, g.series_id, g.version`;
   return (db.prepare(sql).all(...args) as SegmentationRow[]).map(toDto);
 }
 

@@ -2,12 +2,23 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../api/errors.js';
 import { GeometrySchema } from '../../api/images.js';
-import type { LesionRef, Segmentation, SegmentationImportParams, SegmentationMask } from '../../api/segmentation.js';
+import type {
+  LesionRef,
+  Segmentation,
+  SegmentationDraft,
+  SegmentationDraftSaveParams,
+  SegmentationImportParams,
+  SegmentationMask,
+  SegmentationSaveParams,
+} from '../../api/segmentation.js';
 import { decodeMask, maskRuns } from '../../compute/imaging/maskCodec.js';
 import { appendAudit } from '../../../db/repositories/audit.js';
 import type { JobService } from '../jobs.js';
 import type { StudyService } from '../study.js';
 import { findSegmentation, getSegmentation, listSegmentations, type SegmentationFilter } from './repository.js';
+import { discardDraft, getDraft, saveDraft, saveVersion } from './versions.js';
+
+type Slot = { lesionId: number; seriesId: number; reader: string };
 
 /** Lesion segmentations of the open study: import (as a job), list, mask, delete. */
 export class SegmentationService {
@@ -85,5 +96,22 @@ export class SegmentationService {
       appendAudit(db, { actor: 'user', action: 'segmentation.delete', entity: 'segmentation', entityId: id, before });
     })();
     return { deleted: 1 };
+  }
+
+  /** A mask drawn in the viewer, saved as the next version of its slot (see versions.ts). */
+  save(params: SegmentationSaveParams): Segmentation {
+    return saveVersion(this.db(true), params);
+  }
+
+  saveDraft(params: SegmentationDraftSaveParams): { updatedAt: string } {
+    return saveDraft(this.db(true), params);
+  }
+
+  draft(slot: Slot): SegmentationDraft | null {
+    return getDraft(this.db(), slot);
+  }
+
+  discardDraft(slot: Slot): { discarded: number } {
+    return discardDraft(this.db(true), slot);
   }
 }

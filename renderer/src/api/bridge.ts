@@ -1,6 +1,7 @@
 import type { ApiError, AppEvent } from '../../../main/api/contract.js';
 
 export type CallResult = { ok: true; data: unknown } | { ok: false; error: ApiError };
+export type VoxelsResult = { ok: true; data: ArrayBuffer } | { ok: false; error: ApiError };
 
 /**
  * What the renderer may use of the outside world: invoke an API method, and subscribe to
@@ -11,13 +12,17 @@ export interface Bridge {
   mode: 'electron' | 'browser';
   invoke(method: string, input: unknown): Promise<CallResult>;
   subscribe(listener: (event: AppEvent) => void): () => void;
+  /** Binary voxel data (`volume/<seriesId>`, `mask/<segmentationId>`), framed as in main/api/voxels.ts. */
+  voxels(kind: 'volume' | 'mask', id: number): Promise<VoxelsResult>;
   /** Reports when the event stream to the back end is lost and comes back (browser mode). */
   onConnection?(listener: (connected: boolean) => void): () => void;
 }
 
 declare global {
   interface Window {
-    radstudy?: Omit<Bridge, 'mode'>;
+    radstudy?: Omit<Bridge, 'mode' | 'voxels'> & {
+      voxels(kind: string, id: number): Promise<{ ok: true; data: Uint8Array } | { ok: false; error: ApiError }>;
+    };
   }
 }
 
@@ -98,6 +103,22 @@ export function createHttpBridge(token: string | null): Bridge {
         return networkError(method, err);
       }
     },
+    async voxels(kind, id) {
+      const what = `${kind} ${id}`;
+      let res: Response;
+      try {
+        res = await fetch(`/api/voxels/${kind}/${id}`, { headers: token ? { 'x-radstudy-token': token } : {} });
+      } catch (err) {
+        return networkError(what, err) as VoxelsResult;
+      }
+      try {
+        if (!res.ok || !(res.headers.get('content-type') ?? '').startsWith('application/octet-stream'))
+          return (await res.json()) as VoxelsResult;
+        return { ok: true, data: await res.arrayBuffer() };
+      } catch (err) {
+        return networkError(what, err) as VoxelsResult;
+      }
+    },
     onConnection(listener) {
       connectionListeners.add(listener);
       return () => connectionListeners.delete(listener);
@@ -119,7 +140,22 @@ export function createHttpBridge(token: string | null): Bridge {
 export function detectBridge(): Bridge {
   if (window.radstudy) {
     const exposed = window.radstudy;
-    return { mode: 'electron', invoke: exposed.invoke, subscribe: exposed.subscribe };
+    return {
+      mode: 'electron',
+      invoke: exposed.invoke,
+      subscribe: exposed.subscribe,
+      async voxels(kind, id) {
+        const r = await exposed.voxels(kind, id);
+        if (!r.ok) return r;
+        // IPC hands over a Uint8Array that may be a view on a larger buffer: keep exactly its bytes.
+        const b = r.data;
+        const data =
+          b.byteOffset === 0 && b.byteLength === b.buffer.byteLength
+            ? (b.buffer as ArrayBuffer)
+            : (b.slice().buffer as ArrayBuffer);
+        return { ok: true, data };
+      },
+    };
   }
   return createHttpBridge(takeToken());
 }

@@ -7,6 +7,8 @@
  *   wherever the scanner fitted a voxel (not background, not clamped), and sit on its grid.
  * - The demo cohort's reader TIC type (tic_type, the generator's truth for each lesion): the
  *   computed type from the REF masks agrees for ≥ 80 % of lesions (30 demo patients: 31/32).
+ * - DCE subtraction: the stored SUB series equals post − pre computed from the two phases' own
+ *   files, within half a stored unit (the rounding to 16 bits with the series' rescale slope).
  * - Bad input: a variable that cannot hold TIC types is refused before the job starts; values
  *   already in the variable are kept unless overwrite is asked; nothing else changes.
  */
@@ -14,7 +16,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job, Series } from '../../../main/api/contract.js';
-import type { ImagesAdcResult, ImagesTicResult } from '../../../main/api/images.js';
+import type { ImagesAdcResult, ImagesSubtractionResult, ImagesTicResult } from '../../../main/api/images.js';
 import { loadSeriesVolume } from '../../../main/compute/jobs/series-volume.js';
 import { createDemoStudy } from '../../../main/services/demo.js';
 import { createServices, type Services } from '../../../main/services/index.js';
@@ -174,4 +176,40 @@ describe('TIC type of lesions', () => {
     );
     expect((forced.result as ImagesTicResult).written).toBe(r.curves.length);
   }, 180_000);
+});
+
+describe('DCE subtraction', () => {
+  it('writes SUB2 = phase 2 after contrast − pre-contrast for every acquisition, on its grid', async () => {
+    const before = await call<Series[]>('images.series.list');
+    const job = await finished((await call<{ jobId: number }>('images.subtraction', { phases: [2] })).jobId);
+    expect(job.status, job.error?.message).toBe('succeeded');
+    const r = job.result as ImagesSubtractionResult;
+    expect(r.computed.length).toBe(3);
+    const after = await call<Series[]>('images.series.list');
+    const subs = after.filter((s) => s.kind === 'SUB' && !before.some((b) => b.id === s.id));
+    expect(subs.length).toBe(3);
+    for (const c of r.computed) {
+      const sub = subs.find((s) => s.seriesInstanceUid === c.seriesInstanceUid)!;
+      expect(sub.phase).toBe(2);
+      expect(sub.description).toBe('SUB2 (DCE3 - DCE1, RadStudy)');
+      const pre = after.find((s) => s.id === c.preSeriesId)!;
+      const post = after.find((s) => s.id === c.postSeriesId)!;
+      expect([pre.phase, post.phase]).toEqual([0, 2]);
+      expect(sub.patientCode).toBe(post.patientCode);
+      const [a, b, d] = await Promise.all([
+        loadSeriesVolume(stored(pre)),
+        loadSeriesVolume(stored(post)),
+        loadSeriesVolume(stored(sub)),
+      ]);
+      let worst = 0;
+      for (let v = 0; v < d.data.length; v++) worst = Math.max(worst, Math.abs(d.data[v]! - (b.data[v]! - a.data[v]!)));
+      expect(worst).toBeLessThanOrEqual(0.5 + 1e-9);
+    }
+  }, 180_000);
+
+  it('refuses a phase the acquisitions do not have', async () => {
+    const job = await finished((await call<{ jobId: number }>('images.subtraction', { phases: [40] })).jobId);
+    expect(job.status).toBe('failed');
+    expect(job.error!.message).toMatch(/^No subtraction could be computed: DCE series .* has no post-contrast phase 40/);
+  }, 60_000);
 });

@@ -102,3 +102,23 @@ describe('glmnet input checks', () => {
     expect(() => cvGlmnetBinomial([[1, 2, 3, 4]], [0, 1, 0, 1], [1, 1, 2, 2])).toThrow(/at least 3 folds/);
   });
 });
+
+describe('glmnet pass budget (maxit)', () => {
+  it('ends the path at the last λ it solved when the passes run out, as glmnet does, and says where', () => {
+    // Reference: glmnet's Fortran returns the solutions for the larger λ with error code −k when
+    // maxit is exceeded; the solved part of the path must equal the unbounded fit exactly.
+    const c = fx.cases.find((k) => k.label === 'lasso_n40_p60')!;
+    const full = glmnetBinomial(c.x, c.y, { alpha: c.alpha });
+    const cut = glmnetBinomial(c.x, c.y, { alpha: c.alpha, maxPasses: 300 });
+    expect(full.stopped).toBeNull();
+    expect(cut.stopped).not.toBeNull();
+    expect(cut.lambda.length).toBeGreaterThan(1);
+    expect(cut.lambda.length).toBeLessThan(full.lambda.length);
+    expect(cut.stopped!.at).toBe(full.lambda[cut.lambda.length]);
+    for (let k = 0; k < cut.lambda.length; k++) {
+      expect(cut.intercept[k]).toBe(full.intercept[k]);
+      expect(Array.from(cut.beta[k]!)).toEqual(Array.from(full.beta[k]!));
+    }
+    expect(() => glmnetBinomial(c.x, c.y, { alpha: c.alpha, maxPasses: 1 })).toThrow(/no solution at the largest λ/);
+  });
+});
