@@ -7,36 +7,19 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AnalysisSummary, FeatureTableInfo, Job } from '../../../main/api/contract.js';
+import type { AnalysisSummary, FeatureTableInfo } from '../../../main/api/contract.js';
 import { runAnalysis } from '../../../main/compute/ml/analysis.js';
 import { datasetFromTable } from '../../../main/compute/ml/dataset.js';
 import { parseAnalysisSpec } from '../../../main/compute/ml/spec.js';
 import { Rng } from '../../../main/compute/stats/random.js';
 import { createServices, type Services } from '../../../main/services/index.js';
-import { tmpDir, waitFor } from '../../helpers/tmp.js';
+import { routerCalls } from '../../helpers/routerCalls.js';
+import { tmpDir } from '../../helpers/tmp.js';
 
 let t: ReturnType<typeof tmpDir>;
 let services: Services;
 
-async function call<T>(method: string, input: unknown = {}): Promise<T> {
-  const r = await services.router.call(method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-  return r.data as T;
-}
-async function fails(method: string, input: unknown): Promise<string> {
-  const r = await services.router.call(method, input);
-  if (r.ok) throw new Error(`${method} succeeded`);
-  return `${r.error.code} ${r.error.message}`;
-}
-async function finished(id: number): Promise<Job> {
-  let job: Job | null = null;
-  const ok = await waitFor(async () => {
-    job = await call<Job>('jobs.get', { id });
-    return ['succeeded', 'failed', 'cancelled'].includes(job.status);
-  }, 60_000);
-  if (!ok) throw new Error(`job ${id} stayed ${job!.status}`);
-  return job!;
-}
+const { call, fails, finished } = routerCalls(() => services, 60_000);
 
 function featureCsv(file: string): { header: string[]; rows: string[][] } {
   const rng = new Rng(5);

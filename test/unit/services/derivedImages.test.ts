@@ -15,37 +15,20 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Job, Series } from '../../../main/api/contract.js';
+import type { Series } from '../../../main/api/contract.js';
 import type { ImagesAdcResult, ImagesSubtractionResult, ImagesTicResult } from '../../../main/api/images.js';
 import { loadSeriesVolume } from '../../../main/compute/jobs/series-volume.js';
 import { createDemoStudy } from '../../../main/services/demo.js';
 import { createServices, type Services } from '../../../main/services/index.js';
-import { tmpDir, waitFor } from '../../helpers/tmp.js';
+import { routerCalls } from '../../helpers/routerCalls.js';
+import { tmpDir } from '../../helpers/tmp.js';
 import type { Geometry } from '../../../main/compute/imaging/volume.js';
 
 let t: ReturnType<typeof tmpDir>;
 let services: Services;
 let studyPath: string;
 
-async function call<T>(method: string, input: unknown = {}): Promise<T> {
-  const r = await services.router.call(method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-  return r.data as T;
-}
-async function fails(method: string, input: unknown): Promise<string> {
-  const r = await services.router.call(method, input);
-  if (r.ok) throw new Error(`${method} succeeded`);
-  return `${r.error.code} ${r.error.message}`;
-}
-async function finished(id: number): Promise<Job> {
-  let job: Job | null = null;
-  const ok = await waitFor(async () => {
-    job = await call<Job>('jobs.get', { id });
-    return ['succeeded', 'failed', 'cancelled'].includes(job.status);
-  }, 120_000);
-  if (!ok) throw new Error(`job ${id} stayed ${job!.status}`);
-  return job!;
-}
+const { call, fails, finished } = routerCalls(() => services, 120_000);
 
 const stored = (s: Series) => {
   const db = new Database(studyPath, { readonly: true });

@@ -15,7 +15,6 @@ import type {
   ExtractionSequence,
   ExtractionSummary,
   FeatureTable,
-  Job,
   Segmentation,
   SegmentationMask,
   Series,
@@ -26,30 +25,13 @@ import { parseCsvRows } from '../../../main/compute/radiomics/batchCsv.js';
 import { parseParameterFile } from '../../../main/compute/radiomics/settings.js';
 import { createDemoStudy } from '../../../main/services/demo.js';
 import { createServices, type Services } from '../../../main/services/index.js';
-import { tmpDir, waitFor } from '../../helpers/tmp.js';
+import { routerCalls } from '../../helpers/routerCalls.js';
+import { tmpDir } from '../../helpers/tmp.js';
 
 let t: ReturnType<typeof tmpDir>;
 let services: Services;
 
-async function call<T>(method: string, input: unknown = {}): Promise<T> {
-  const r = await services.router.call(method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-  return r.data as T;
-}
-async function fails(method: string, input: unknown): Promise<string> {
-  const r = await services.router.call(method, input);
-  if (r.ok) throw new Error(`${method} succeeded`);
-  return `${r.error.code} ${r.error.message}`;
-}
-async function finished(id: number): Promise<Job> {
-  let job: Job | null = null;
-  const ok = await waitFor(async () => {
-    job = await call<Job>('jobs.get', { id });
-    return ['succeeded', 'failed', 'cancelled'].includes(job.status);
-  }, 120_000);
-  if (!ok) throw new Error(`job ${id} stayed ${job!.status}`);
-  return job!;
-}
+const { call, fails, finished } = routerCalls(() => services, 120_000);
 const summary = async (id: number) => (await call<ExtractionSummary[]>('extraction.list')).find((e) => e.id === id)!;
 
 const PARAMS = `setting:
