@@ -8,7 +8,6 @@
  * 1.0 × 10⁻³ mm²/s). Background voxels — lowest-b signal under a threshold — are 0, as on
  * scanner maps, and values are clamped to [0, maxAdc].
  */
-import type { Geometry, VoxelArray } from './volume.js';
 
 export interface DiffusionImage {
   bValue: number;
@@ -103,22 +102,4 @@ export function adcToStored(adc: Float64Array): Uint16Array {
   const out = new Uint16Array(adc.length);
   for (let v = 0; v < adc.length; v++) out[v] = Math.min(65535, Math.round(adc[v]!));
   return out;
-}
-
-/** The b-value images must share one grid; returns a message naming the first that does not. */
-export function diffusionGridMismatch(grids: readonly { name: string; geometry: Geometry; data: VoxelArray }[]): string | null {
-  const [first, ...rest] = grids;
-  if (!first) return null;
-  for (const g of rest) {
-    const a = first.geometry;
-    const c = g.geometry;
-    if (a.size.some((x, i) => x !== c.size[i]))
-      return `${g.name} is ${c.size.join('×')} voxels, ${first.name} ${a.size.join('×')}`;
-    if (
-      a.spacingMm.some((x, i) => Math.abs(x - c.spacingMm[i]!) > 1e-4) ||
-      a.originMm.some((x, i) => Math.abs(x - c.originMm[i]!) > 1e-3)
-    )
-      return `${g.name} is not on the grid of ${first.name} (spacing or origin differ)`;
-  }
-  return null;
 }

@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { AppError } from '../../api/errors.js';
 import { GeometrySchema, ImagesAdcParamsSchema, type ImagesAdcResult } from '../../api/images.js';
-import { adcToStored, computeAdc, diffusionGridMismatch } from '../imaging/adc.js';
+import { adcToStored, computeAdc } from '../imaging/adc.js';
+import { sameGeometry } from '../imaging/geometry.js';
 import { deterministicUid } from '../imaging/dicom/writer.js';
 import type { Geometry } from '../imaging/volume.js';
 import type { JobContext } from './context.js';
@@ -145,8 +146,10 @@ export async function adcComputeJob(rawParams: unknown, ctx: JobContext): Promis
     try {
       const series = exam.rows.map((r) => stored.get(r.id)!);
       const volumes = await Promise.all(series.map((s) => load(s)));
-      const mismatch = diffusionGridMismatch(volumes.map((v, i) => ({ name: series[i]!.name, geometry: v, data: v.data })));
-      if (mismatch) throw new AppError('VALIDATION', `${name}: ${mismatch}; the b-value images must share one grid.`);
+      const mismatch = volumes
+        .map((v, i) => sameGeometry(volumes[0]!, v, 1e-3, { a: series[0]!.name, b: series[i]!.name }))
+        .find((c) => !c.same);
+      if (mismatch) throw new AppError('VALIDATION', `${name}: ${mismatch.message}; the b-value images must share one grid.`);
       const map = computeAdc(
         volumes.map((v, i) => ({ bValue: exam.rows[i]!.b_value!, data: v.data })),
         { backgroundFraction: params.backgroundFraction, maxAdc: params.maxAdc },

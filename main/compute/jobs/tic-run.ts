@@ -11,6 +11,7 @@ import path from 'node:path';
 import { AppError } from '../../api/errors.js';
 import { GeometrySchema, ImagesTicParamsSchema, type ImagesTicResult, type TicCurve } from '../../api/images.js';
 import { parseDicomFile } from '../imaging/dicom/dicomFile.js';
+import { sameGeometry } from '../imaging/geometry.js';
 import { decodeMask } from '../imaging/maskCodec.js';
 import { timeIntensityCurve } from '../imaging/tic.js';
 import type { Geometry } from '../imaging/volume.js';
@@ -54,17 +55,9 @@ function toStored(db: Database.Database, r: DceRow): StoredSeries {
   };
 }
 
-const sameGrid = (a: string, b: string): boolean => {
-  const x = GeometrySchema.parse(JSON.parse(a));
-  const y = GeometrySchema.parse(JSON.parse(b));
-  const close = (p: readonly number[], q: readonly number[], tol: number) => p.every((v, i) => Math.abs(v - q[i]!) <= tol);
-  return (
-    close(x.size, y.size, 0) &&
-    close(x.spacingMm, y.spacingMm, 1e-4) &&
-    close(x.originMm, y.originMm, 1e-3) &&
-    close(x.direction, y.direction, 1e-5)
-  );
-};
+/** Two stored grids (geometry JSON) are one when no voxel centre moves by more than 1e-3 mm. */
+const sameGrid = (a: string, b: string): boolean =>
+  sameGeometry(GeometrySchema.parse(JSON.parse(a)) as Geometry, GeometrySchema.parse(JSON.parse(b)) as Geometry).same;
 
 /** HHMMSS(.frac) → seconds of the day. */
 function tmSeconds(tm: string | undefined): number | null {
