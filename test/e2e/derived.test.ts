@@ -3,10 +3,7 @@ import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoStudy } from '../../main/services/demo.js';
-import { createServices } from '../../main/services/index.js';
-import { tmpDir } from '../helpers/tmp.js';
-import { openBrowser, serve, type Browser, type Served } from './harness.js';
+import { startDemoApp, type DemoApp } from './demoApp.js';
 
 /**
  * Derived images end to end on a two-patient demo study: the Segmentation view computes the
@@ -16,33 +13,19 @@ import { openBrowser, serve, type Browser, type Served } from './harness.js';
  * has scanner maps) and the new series appear in the series table.
  */
 
-let t: ReturnType<typeof tmpDir>;
-let app: Served;
-let browser: Browser;
-let studyFile: string;
+let d: DemoApp;
 
 beforeAll(async () => {
-  t = tmpDir('radstudy-e2e-derived-');
-  studyFile = path.join(t.dir, 'demo.radstudy');
-  const services = createServices({ mode: 'test', configDir: t.dir });
-  try {
-    await createDemoStudy(services, { out: studyFile, patients: 2, seed: 9 });
-  } finally {
-    await services.shutdown();
-  }
-  app = await serve(['--study', studyFile, '--port', '0'], { RADSTUDY_CONFIG_DIR: t.dir });
-  browser = await openBrowser();
+  d = await startDemoApp('radstudy-e2e-derived-', { patients: 2, seed: 9 });
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  t?.cleanup();
+  await d?.close();
 });
 
 describe('Derived images (Playwright + Debian Chromium)', () => {
   it('computes TIC types from the Segmentation view and fills the lesion variable', async () => {
-    const { page } = browser;
-    await page.goto(app.url);
+    const { page } = d.browser;
+    await page.goto(d.app.url);
     await page.getByTestId('nav-segmentation').click();
     await expect.poll(() => page.getByTestId('tic-compute').isVisible(), { timeout: 10_000 }).toBe(true);
     await page.getByTestId('tic-compute').click();
@@ -61,10 +44,10 @@ describe('Derived images (Playwright + Debian Chromium)', () => {
     await rows.nth(1).click();
     const chart = page.getByTestId('tic-chart');
     await expect.poll(() => chart.getAttribute('aria-label')).toMatch(/Time–intensity curve of .+: type (I|II|III)$/);
-    const d = (await page.getByTestId('tic-curve').getAttribute('d')) ?? '';
-    expect(d.split('L').length).toBe(7); // seven DCE phases
+    const curvePath = (await page.getByTestId('tic-curve').getAttribute('d')) ?? '';
+    expect(curvePath.split('L').length).toBe(7); // seven DCE phases
 
-    const db = new Database(studyFile, { readonly: true });
+    const db = new Database(d.studyFile, { readonly: true });
     try {
       const stored = db
         .prepare(
@@ -80,7 +63,7 @@ describe('Derived images (Playwright + Debian Chromium)', () => {
   }, 120_000);
 
   it('computes ADC maps from the Images view and lists the derived series', async () => {
-    const { page } = browser;
+    const { page } = d.browser;
     await page.getByTestId('nav-images').click();
     await expect.poll(() => page.getByTestId('adc-compute').isVisible(), { timeout: 10_000 }).toBe(true);
     await page.getByTestId('adc-force').check();
@@ -92,13 +75,13 @@ describe('Derived images (Playwright + Debian Chromium)', () => {
   }, 120_000);
 
   it('exports the series as de-identified DICOM from the Images view', async () => {
-    const { page } = browser;
-    await page.getByTestId('deid-out').fill(path.join(t.dir, 'deidentified'));
+    const { page } = d.browser;
+    await page.getByTestId('deid-out').fill(path.join(d.dir, 'deidentified'));
     await page.getByTestId('deid-start').click();
     await expect
       .poll(() => page.getByTestId('deid-summary').textContent(), { timeout: 60_000 })
       .toMatch(/^\s*\d+ series \(\d[\d,]* files\) written to .*deidentified; manifest .*manifest\.csv/);
-    const manifest = readFileSync(path.join(t.dir, 'deidentified', 'manifest.csv'), 'utf8');
+    const manifest = readFileSync(path.join(d.dir, 'deidentified', 'manifest.csv'), 'utf8');
     expect(manifest).toMatch(/DEMO-0001/);
     expect(manifest).not.toMatch(/DEMO\^/); // no patient name in the manifest
   }, 120_000);

@@ -3,10 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsvRows } from '../../main/compute/radiomics/batchCsv.js';
-import { createDemoStudy } from '../../main/services/demo.js';
-import { createServices } from '../../main/services/index.js';
-import { tmpDir } from '../helpers/tmp.js';
-import { openBrowser, serve, type Browser, type Served } from './harness.js';
+import { startDemoApp, type DemoApp } from './demoApp.js';
 
 /**
  * The Extraction view end to end on a three-patient demo study: one sequence (DCE3) and one
@@ -16,33 +13,19 @@ import { openBrowser, serve, type Browser, type Served } from './harness.js';
  * the Analysis view's spec builder.
  */
 
-let t: ReturnType<typeof tmpDir>;
-let app: Served;
-let browser: Browser;
-let studyFile: string;
+let d: DemoApp;
 
 beforeAll(async () => {
-  t = tmpDir('radstudy-e2e-extraction-');
-  studyFile = path.join(t.dir, 'demo.radstudy');
-  const services = createServices({ mode: 'test', configDir: t.dir });
-  try {
-    await createDemoStudy(services, { out: studyFile, patients: 3, seed: 5 });
-  } finally {
-    await services.shutdown();
-  }
-  app = await serve(['--study', studyFile, '--port', '0'], { RADSTUDY_CONFIG_DIR: t.dir });
-  browser = await openBrowser();
+  d = await startDemoApp('radstudy-e2e-extraction-', { patients: 3, seed: 5 });
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  t?.cleanup();
+  await d?.close();
 });
 
 describe('Extraction view (Playwright + Debian Chromium)', () => {
   it('extracts one sequence for one reader, shows and exports the sequence-prefixed table', async () => {
-    const { page } = browser;
-    await page.goto(app.url);
+    const { page } = d.browser;
+    await page.goto(d.app.url);
     await page.getByTestId('nav-extraction').click();
     await expect.poll(() => page.getByTestId('extraction-seq-DCE3').isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await page.getByTestId('extraction-params').inputValue()).toMatch(/normalize: true/);
@@ -76,7 +59,7 @@ describe('Extraction view (Playwright + Debian Chromium)', () => {
     await expect.poll(() => page.getByTestId('analysis-builder').isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await page.getByTestId('analysis-patient').inputValue()).toBe('patient');
     const file = await page.getByTestId('analysis-data').inputValue();
-    expect(file).toBe(path.join(`${studyFile.replace(/\.radstudy$/, '')}-exports`, 'dce3-reference.csv'));
+    expect(file).toBe(path.join(`${d.studyFile.replace(/\.radstudy$/, '')}-exports`, 'dce3-reference.csv'));
     const [header, ...rows] = parseCsvRows(readFileSync(file, 'utf8')).map((r) => r.cells);
     expect(header).toEqual(expect.arrayContaining(['patient', 'lesion', 'reader', 'center', 'DCE3_original_glcm_Contrast']));
     const line = rows.find((r) => r[0] === shown[0] && r[1] === shown[1])!;
