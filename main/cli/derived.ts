@@ -1,13 +1,13 @@
 /**
- * `radstudy images adc --study S` and `radstudy images tic --study S`: the derived-image jobs
- * of the app (ADC maps from DWI; lesion time–intensity curves and TIC types) from the shell.
+ * `radstudy images adc|subtraction|tic --study S`: the derived-image jobs of the app (ADC maps
+ * from DWI; DCE subtractions; lesion time–intensity curves and TIC types) from the shell.
  * Progress on stderr, a summary (or --json) on stdout; exit code 1 when the job failed.
  */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Job } from '../api/contract.js';
-import type { ImagesAdcResult, ImagesTicResult } from '../api/images.js';
+import type { ImagesAdcResult, ImagesSubtractionResult, ImagesTicResult } from '../api/images.js';
 import { createServices } from '../services/index.js';
 import { waitForJob } from './images.js';
 
@@ -40,10 +40,10 @@ async function runJob(command: string, study: string, method: string, params: un
   }
 }
 
-const ids = (text: string): number[] =>
+const ids = (text: string, what = 'a series or lesion id'): number[] =>
   text.split(',').map((x) => {
     const n = Number(x.trim());
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`"${x}" is not a series or lesion id`);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`"${x}" is not ${what}`);
     return n;
   });
 
@@ -75,7 +75,9 @@ function ticCsv(r: ImagesTicResult): string {
 }
 
 export function registerDerivedImageCommands(program: Command): void {
-  const images = program.command('images').description('derived images of a study: ADC maps, time–intensity curves');
+  const images = program
+    .command('images')
+    .description('derived images of a study: ADC maps, DCE subtractions, time–intensity curves');
   images
     .command('adc')
     .description('compute ADC maps from the DWI series of exams without one; recorded as derived DICOM series beside the study')
@@ -106,6 +108,40 @@ export function registerDerivedImageCommands(program: Command): void {
         process.stdout.write(out.join('\n') + '\n');
       } catch (e) {
         process.stderr.write(`radstudy images adc: ${(e as Error).message}\n`);
+        process.exitCode = 1;
+      }
+    });
+  images
+    .command('subtraction')
+    .description(
+      'DCE subtraction series (post-contrast phase − pre-contrast phase); recorded as derived DICOM series beside the study',
+    )
+    .requiredOption('-s, --study <file>', 'study file (*.radstudy)')
+    .option('-p, --phases <list>', 'post-contrast phases, comma-separated (1 = first after contrast, DCE2)', '1')
+    .option('--series <ids>', 'DCE series ids, any phase of the acquisition (comma-separated; default: every DCE acquisition)')
+    .option('--json', 'print the job result as JSON')
+    .action(async (opts: { study: string; phases: string; series?: string; json?: boolean }) => {
+      try {
+        const params = {
+          phases: [...new Set(ids(opts.phases, 'a post-contrast phase (1, 2, …)'))],
+          ...(opts.series ? { seriesIds: ids(opts.series) } : {}),
+        };
+        const job = await runJob('images subtraction', opts.study, 'images.subtraction', params);
+        if (!job) return void (process.exitCode = 1);
+        const r = job.result as ImagesSubtractionResult;
+        if (opts.json) return void process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+        const out = [`Subtractions ${r.computed.length} computed`];
+        for (const c of r.computed)
+          out.push(
+            `  ${(c.patientCode ?? '(unlinked)').padEnd(12)} SUB${c.phase} = #${c.postSeriesId} − #${c.preSeriesId}  ${c.folder}`,
+          );
+        for (const f of r.subtractionFailed) out.push(`  failed: ${f.name}: ${f.message}`);
+        out.push(
+          `Series       ${r.series.length} recorded${r.alreadyImported.length ? `, ${r.alreadyImported.length} already in the study` : ''}`,
+        );
+        process.stdout.write(out.join('\n') + '\n');
+      } catch (e) {
+        process.stderr.write(`radstudy images subtraction: ${(e as Error).message}\n`);
         process.exitCode = 1;
       }
     });

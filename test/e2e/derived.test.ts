@@ -10,7 +10,9 @@ import { startDemoApp, type DemoApp } from './demoApp.js';
  * lesions' time–intensity curves from the REF DCE masks, lists their types, draws the selected
  * curve and fills the computed lesion variable (checked in the study file: one value per curve,
  * each equal to the type shown); the Images view computes ADC maps (forced, since the demo
- * has scanner maps) and the new series appear in the series table.
+ * has scanner maps) and the new series appear in the series table; it also computes DCE
+ * subtractions for two post-contrast phases (2 patients × 2 phases = 4 series, listed with
+ * their SUB descriptions and recorded in the study file with their patient).
  */
 
 let d: DemoApp;
@@ -73,6 +75,38 @@ describe('Derived images (Playwright + Debian Chromium)', () => {
       .toMatch(/2 ADC map\(s\) computed, 2 series recorded/);
     await expect.poll(() => page.getByText(/ADC \(RadStudy, b=/).count(), { timeout: 10_000 }).toBe(2);
   }, 120_000);
+
+  it('computes DCE subtractions from the Images view and records them', async () => {
+    const { page } = d.browser;
+    await expect.poll(() => page.getByTestId('sub-compute').isVisible(), { timeout: 10_000 }).toBe(true);
+    await page.getByTestId('sub-phases').fill('1, 2');
+    await page.getByTestId('sub-compute').click();
+    await expect
+      .poll(() => page.getByTestId('sub-summary').textContent(), { timeout: 90_000 })
+      .toMatch(/4 subtraction\(s\) computed, 4 series recorded/);
+    await expect.poll(() => page.getByText('SUB2 (DCE3 - DCE1, RadStudy)').count(), { timeout: 10_000 }).toBe(2);
+    const db = new Database(d.studyFile, { readonly: true });
+    try {
+      const rows = db
+        .prepare(
+          `SELECT p.code AS patient, s.description FROM series s JOIN patient p ON p.id = s.patient_id
+            WHERE s.description LIKE 'SUB%' ORDER BY p.code, s.description`,
+        )
+        .all() as { patient: string; description: string }[];
+      expect(rows.map((r) => r.description)).toEqual([
+        'SUB1 (DCE2 - DCE1, RadStudy)',
+        'SUB2 (DCE3 - DCE1, RadStudy)',
+        'SUB1 (DCE2 - DCE1, RadStudy)',
+        'SUB2 (DCE3 - DCE1, RadStudy)',
+      ]);
+      expect(new Set(rows.map((r) => r.patient)).size).toBe(2);
+    } finally {
+      db.close();
+    }
+    await page.getByTestId('sub-phases').fill('one');
+    await page.getByTestId('sub-compute').click();
+    await expect.poll(() => page.getByText(/"one" is not a list of post-contrast phases/).count()).toBe(1);
+  }, 150_000);
 
   it('exports the series as de-identified DICOM from the Images view', async () => {
     const { page } = d.browser;

@@ -1,5 +1,5 @@
 /**
- * `radstudy images adc` and `radstudy images tic` on a two-patient demo study, through the real
+ * `radstudy images adc`, `images subtraction` and `images tic` on a two-patient demo study, through the real
  * CLI process. Reference for the numbers: the service's jobs (test/unit/services/derivedImages
  * checks those against the demo scanner's ADC maps and the generator's TIC types); here the CLI
  * must report and write what the jobs computed, refuse with exit code 1 and a message, and leave
@@ -77,6 +77,27 @@ describe('radstudy images', () => {
       expect(
         db.prepare("SELECT count(*) FROM series WHERE kind = 'ADC' AND description LIKE 'ADC (RadStudy%'").pluck().get(),
       ).toBe(2);
+    } finally {
+      db.close();
+    }
+  }, 120_000);
+
+  it('subtraction computes SUB1 per patient, refuses a bad phase list and a phase the demo lacks', async () => {
+    const bad = await radstudy('images', 'subtraction', '--study', study, '--phases', '1,x');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('radstudy images subtraction: "x" is not a post-contrast phase (1, 2, …)');
+    // The demo's DCE has phases 0..6: phase 40 exists nowhere, so nothing is computed or recorded.
+    const none = await radstudy('images', 'subtraction', '--study', study, '--phases', '40');
+    expect(none.code).toBe(1);
+    expect(none.err).toMatch(/No subtraction could be computed: .*has no post-contrast phase 40/);
+    const r = await radstudy('images', 'subtraction', '--study', study, '--phases', '1');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^Subtractions 2 computed/);
+    expect(r.out).toMatch(/DEMO-\d+ +SUB1 = #\d+ − #\d+ +.*demo-derived[/\\]subtraction/);
+    expect(r.out).toContain('Series       2 recorded');
+    const db = new Database(study, { readonly: true });
+    try {
+      expect(db.prepare("SELECT count(*) FROM series WHERE description = 'SUB1 (DCE2 - DCE1, RadStudy)'").pluck().get()).toBe(2);
     } finally {
       db.close();
     }
