@@ -161,6 +161,14 @@ export const ImagesAdcResultSchema = ImagesImportResultSchema.extend({
 export type ImagesAdcResult = z.infer<typeof ImagesAdcResultSchema>;
 
 /** Parameters of the `images.subtraction` job: post-contrast phase − pre-contrast phase per DCE acquisition. */
+export const VolumeCacheStatsSchema = z.object({
+  folder: z.string(),
+  entries: z.number().int(),
+  bytes: z.number().int(),
+  limitBytes: z.number(),
+  enabled: z.boolean(),
+});
+
 export const ImagesSubtractionParamsSchema = z
   .object({
     /** Post-contrast phases (1 = first after contrast; DCE2 in sequence labels). */
@@ -332,6 +340,16 @@ export const imagesApi = {
     z.object({ from: z.string().min(1), to: z.string().min(1) }).strict(),
     z.object({ series: z.number().int(), files: z.number().int() }),
     'Point the series imported from a folder (or its sub-folders) at the folder they moved to; every file is checked by size and SHA-256 first, and nothing changes unless all match',
+  ),
+  'images.cache.stats': query(
+    z.object({}).strict(),
+    VolumeCacheStatsSchema,
+    "Size of the study's cache of converted volumes (decoded series kept compressed beside the study)",
+  ),
+  'images.cache.clear': mutation(
+    z.object({}).strict(),
+    VolumeCacheStatsSchema,
+    'Empty the cache of converted volumes; series are decoded from their source files again when next read',
   ),
   'images.adc': mutation(
     ImagesAdcParamsSchema,

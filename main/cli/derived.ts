@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Job } from '../api/contract.js';
 import type { ImagesAdcResult, ImagesSubtractionResult, ImagesTicResult } from '../api/images.js';
+import type { VolumeCacheStats } from '../compute/imaging/volumeCache.js';
 import { createServices } from '../services/index.js';
 import { waitForJob } from './images.js';
 
@@ -109,6 +110,30 @@ export function registerDerivedImageCommands(program: Command): void {
       } catch (e) {
         process.stderr.write(`radstudy images adc: ${(e as Error).message}\n`);
         process.exitCode = 1;
+      }
+    });
+  images
+    .command('cache')
+    .description("size of the study's cache of converted volumes (decoded compressed series); --clear empties it")
+    .requiredOption('-s, --study <file>', 'study file (*.radstudy)')
+    .option('--clear', 'delete every cached volume')
+    .action(async (opts: { study: string; clear?: boolean }) => {
+      const services = createServices({ mode: 'test' });
+      try {
+        const opened = await services.router.call('study.open', { path: path.resolve(opts.study) });
+        if (!opened.ok) throw new Error(opened.error.message);
+        const r = await services.router.call(opts.clear ? 'images.cache.clear' : 'images.cache.stats', {});
+        if (!r.ok) throw new Error(r.error.message);
+        const st = r.data as VolumeCacheStats;
+        const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
+        process.stdout.write(
+          `${opts.clear ? 'Cleared; now ' : ''}${st.entries} volume(s), ${mb(st.bytes)} of ${mb(st.limitBytes)} in ${st.folder}${st.enabled ? '' : ' (cache off)'}\n`,
+        );
+      } catch (e) {
+        process.stderr.write(`radstudy images cache: ${(e as Error).message}\n`);
+        process.exitCode = 1;
+      } finally {
+        await services.shutdown();
       }
     });
   images

@@ -113,6 +113,8 @@ export function createServices(opts: ServicesOptions): Services {
     'images.series.link': (input) => images.link(input),
     'images.verify': (input) => images.verify(input.seriesId),
     'images.relink': (input) => images.relink(input.from, input.to),
+    'images.cache.stats': () => images.cacheStats(),
+    'images.cache.clear': () => images.clearCache(),
     'images.adc': (input) => images.startAdc(input),
     'images.subtraction': (input) => images.startSubtraction(input),
     'images.tic': (input) => images.startTic(input),

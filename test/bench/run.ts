@@ -3,6 +3,7 @@
 import { cohortBenchmarks } from './cohort.bench.js';
 import { demoBenchmarks } from './demo.bench.js';
 import { filterBenchmarks } from './filters.bench.js';
+import { imageBenchmarks } from './images.bench.js';
 import { radiomicsBenchmarks } from './radiomics.bench.js';
 import { foundationBenchmarks } from './foundation.bench.js';
 import { statsBenchmarks } from './stats.bench.js';
@@ -15,6 +16,7 @@ const all: Benchmark[] = [
   ...radiomicsBenchmarks,
   ...statsBenchmarks,
   ...filterBenchmarks,
+  ...imageBenchmarks,
   ...demoBenchmarks,
   ...viewerBenchmarks,
 ];

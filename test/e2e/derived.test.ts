@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VolumeCache } from '../../main/compute/imaging/volumeCache.js';
 import { startDemoApp, type DemoApp } from './demoApp.js';
 
 /**
@@ -107,6 +108,30 @@ describe('Derived images (Playwright + Debian Chromium)', () => {
     await page.getByTestId('sub-compute').click();
     await expect.poll(() => page.getByText(/"one" is not a list of post-contrast phases/).count()).toBe(1);
   }, 150_000);
+
+  it('shows the volume cache and clears it from the Images view', async () => {
+    const { page } = d.browser;
+    // The demo's DICOM is uncompressed (never cached): put one entry in the study's cache as a
+    // compressed series would leave it, then see it counted and cleared from the UI.
+    const cache = VolumeCache.forStudy(d.studyFile);
+    await cache.put(
+      { sourceFolder: d.dir, files: [] },
+      {
+        size: [8, 8, 2],
+        spacingMm: [1, 1, 1],
+        originMm: [0, 0, 0],
+        direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+        data: new Int16Array(128),
+      },
+    );
+    await page.getByTestId('cache-refresh').click();
+    await expect
+      .poll(() => page.getByTestId('cache-summary').textContent())
+      .toMatch(/^\s*1 converted volume\(s\), [\d.]+ MB of 4,096 MB/);
+    await page.getByTestId('cache-clear').click();
+    await expect.poll(() => page.getByTestId('cache-summary').textContent()).toMatch(/^\s*0 converted volume\(s\)/);
+    expect(cache.stats().entries).toBe(0);
+  }, 60_000);
 
   it('exports the series as de-identified DICOM from the Images view', async () => {
     const { page } = d.browser;

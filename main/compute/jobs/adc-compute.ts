@@ -17,6 +17,7 @@ import type { Geometry } from '../imaging/volume.js';
 import type { JobContext } from './context.js';
 import { derivedFolder, scanContext, scanDerived, sourceTags, writeDerivedSeries } from './derived-series.js';
 import { stackLoader, type StoredSeries } from './series-volume.js';
+import { studyVolumeCache } from '../imaging/volumeCache.js';
 
 interface DwiRow {
   id: number;
@@ -139,7 +140,7 @@ export async function adcComputeJob(rawParams: unknown, ctx: JobContext): Promis
   const failed: ImagesAdcResult['adcFailed'] = [];
   for (let e = 0; e < exams.length; e++) {
     ctx.throwIfCancelled();
-    const load = stackLoader();
+    const load = stackLoader(studyVolumeCache(ctx.studyPath));
     const exam = exams[e]!;
     const name = `DWI series ${exam.seriesInstanceUid}${exam.patientCode ? ` of ${exam.patientCode}` : ''}`;
     ctx.progress(e / exams.length, `ADC ${e + 1} of ${exams.length}: ${name}`);

@@ -20,6 +20,7 @@ import { RadiomicsInputError } from '../radiomics/errors.js';
 import { parseParameterFile, type ParameterFile } from '../radiomics/settings.js';
 import type { JobContext } from './context.js';
 import { loadSeriesVolume, seriesHash, type StoredSeries } from './series-volume.js';
+import { studyVolumeCache } from '../imaging/volumeCache.js';
 
 export interface ExtractionCase {
   segmentationId: number;
@@ -187,7 +188,7 @@ export async function extractionRunJob(rawParams: unknown, ctx: JobContext): Pro
     const image = (seriesId: number): Promise<Volume> => {
       let p = loaded.get(seriesId);
       if (!p) {
-        p = loadSeriesVolume(plan.series.get(seriesId)!);
+        p = loadSeriesVolume(plan.series.get(seriesId)!, studyVolumeCache(ctx.studyPath));
         loaded.set(seriesId, p);
       }
       return p;

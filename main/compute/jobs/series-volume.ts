@@ -9,8 +9,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../api/errors.js';
 import { readDicomSeries } from '../imaging/dicom/readDicom.js';
+import { transferSyntax, type PixelEncoding } from '../imaging/dicom/transferSyntax.js';
 import { ImageFormatError } from '../imaging/imageFormatError.js';
 import type { Geometry, Volume, VoxelArray } from '../imaging/volume.js';
+import type { VolumeCache } from '../imaging/volumeCache.js';
 
 export interface StoredSeries {
   id: number;
@@ -43,8 +45,22 @@ function sameGrid(a: Geometry, b: Geometry): string | null {
 /**
  * The series' files read and checked against their import hashes, as one volume with every
  * component of a stacked series interleaved (see componentOf); shared by the rows of a stack.
+ * With the study's volume cache, an entry whose source files are unchanged (size and time) is
+ * used instead, and a fresh read of compressed files (JPEG, JPEG-LS, JPEG 2000, RLE) is stored
+ * for next time. Uncompressed series are not cached: reading their files costs about what
+ * reading a cache entry does (`npm run bench volume-cache`).
  */
-export async function loadSeriesFiles(s: StoredSeries): Promise<Volume> {
+export async function loadSeriesFiles(s: StoredSeries, cache?: VolumeCache | null): Promise<Volume> {
+  if (cache) {
+    const hit = await cache.get(s);
+    if (hit) return hit;
+  }
+  const { volume, encoding } = await readSeriesFiles(s);
+  if (encoding !== 'native') cache?.putLater(s, volume);
+  return volume;
+}
+
+async function readSeriesFiles(s: StoredSeries): Promise<{ volume: Volume; encoding: PixelEncoding | 'unknown' }> {
   const inputs: { name: string; bytes: Uint8Array }[] = [];
   for (const f of s.files) {
     const abs = path.resolve(s.sourceFolder, f.path);
@@ -67,17 +83,16 @@ export async function loadSeriesFiles(s: StoredSeries): Promise<Volume> {
       });
     inputs.push({ name: f.path, bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) });
   }
-  let volume: Volume;
   try {
     const read = await readDicomSeries(inputs);
     if (read.series.length !== 1)
       throw new ImageFormatError(s.sourceFolder, `the files of the series give ${read.series.length} series instead of one`);
-    volume = read.series[0]!.volume;
+    const first = read.series[0]!;
+    return { volume: first.volume, encoding: transferSyntax(first.firstHeader.transferSyntaxUid)?.encoding ?? 'unknown' };
   } catch (e) {
     if (e instanceof ImageFormatError) throw new AppError('VALIDATION', `${s.name}: ${e.message}`, { seriesId: s.id });
     throw e;
   }
-  return volume;
 }
 
 /** The series' own component of a volume read by loadSeriesFiles, its grid checked against the import. */
@@ -103,20 +118,20 @@ export function componentOf(read: Volume, s: StoredSeries): Volume {
   return volume;
 }
 
-export async function loadSeriesVolume(s: StoredSeries): Promise<Volume> {
-  return componentOf(await loadSeriesFiles(s), s);
+export async function loadSeriesVolume(s: StoredSeries, cache?: VolumeCache | null): Promise<Volume> {
+  return componentOf(await loadSeriesFiles(s, cache), s);
 }
 
 /**
  * Reads each set of files once for all the rows of a stack (DCE phases or b-values stored as
  * components of one series): the loader a job uses when it needs several components.
  */
-export function stackLoader(): (s: StoredSeries) => Promise<Volume> {
+export function stackLoader(cache?: VolumeCache | null): (s: StoredSeries) => Promise<Volume> {
   const read = new Map<string, Promise<Volume>>();
   return async (s) => {
     const key = `${s.sourceFolder}\0${s.files.map((f) => f.sha256).join(',')}`;
     let p = read.get(key);
-    if (!p) read.set(key, (p = loadSeriesFiles(s)));
+    if (!p) read.set(key, (p = loadSeriesFiles(s, cache)));
     return componentOf(await p, s);
   };
 }

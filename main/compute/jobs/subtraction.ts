@@ -16,6 +16,7 @@ import type { Geometry } from '../imaging/volume.js';
 import type { JobContext } from './context.js';
 import { derivedFolder, scanContext, scanDerived, sourceTags, writeDerivedSeries } from './derived-series.js';
 import { stackLoader, type StoredSeries } from './series-volume.js';
+import { studyVolumeCache } from '../imaging/volumeCache.js';
 
 interface DceRow {
   id: number;
@@ -113,7 +114,7 @@ export async function subtractionJob(rawParams: unknown, ctx: JobContext): Promi
         continue;
       }
       try {
-        const load = stackLoader();
+        const load = stackLoader(studyVolumeCache(ctx.studyPath));
         const [a, b] = await Promise.all([load(series.get(pre.id)!), load(series.get(post.id)!)]);
         const diff = new Float64Array(a.data.length);
         for (let v = 0; v < diff.length; v++) diff[v] = b.data[v]! - a.data[v]!;

@@ -17,6 +17,7 @@ import { timeIntensityCurve } from '../imaging/tic.js';
 import type { Geometry } from '../imaging/volume.js';
 import type { JobContext } from './context.js';
 import { stackLoader, type StoredSeries } from './series-volume.js';
+import { studyVolumeCache } from '../imaging/volumeCache.js';
 
 interface SegRow {
   segmentation_id: number;
@@ -140,12 +141,12 @@ export async function ticRunJob(rawParams: unknown, ctx: JobContext): Promise<Im
   }
 
   const curves: TicCurve[] = [];
-  let load = stackLoader();
+  let load = stackLoader(studyVolumeCache(ctx.studyPath));
   for (let w = 0; w < work.length; w++) {
     ctx.throwIfCancelled();
     const { seg, mask, phases } = work[w]!;
     // A patient's volumes are read once for all their lesions, then freed.
-    if (w > 0 && work[w - 1]!.seg.patient_code !== seg.patient_code) load = stackLoader();
+    if (w > 0 && work[w - 1]!.seg.patient_code !== seg.patient_code) load = stackLoader(studyVolumeCache(ctx.studyPath));
     const name = `${seg.patient_code}/${seg.lesion_code}`;
     ctx.progress(w / work.length, `TIC ${w + 1} of ${work.length}: ${name}`);
     try {

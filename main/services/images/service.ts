@@ -15,6 +15,7 @@ import { SequenceRuleSchema, SeriesAttributesSchema } from '../../api/images.js'
 import { DEID_SECRET_META_KEY, type ImagesDeidentifyParams } from '../../api/deidentify.js';
 import { DEFAULT_SEQUENCE_RULES, recognizeSequence } from '../../compute/imaging/sequenceRules.js';
 import { RULES_META_KEY } from '../../compute/jobs/image-import.js';
+import { studyVolumeCache, type VolumeCacheStats } from '../../compute/imaging/volumeCache.js';
 import { assertEmptyOutput } from '../../compute/jobs/deidentify-export.js';
 import { appendAudit } from '../../../db/repositories/audit.js';
 import { readMeta, writeMeta } from '../../../db/repositories/meta.js';
@@ -291,5 +292,24 @@ export class ImagesService {
       });
     })();
     return { series: series.length, files };
+  }
+
+  /** Size of the study's cache of converted volumes (`<study>-cache/volumes`). */
+  cacheStats(): VolumeCacheStats {
+    return studyVolumeCache(this.study.requireHandle().path).stats();
+  }
+
+  /** Empties the cache of converted volumes; the next reads decode the source files again. */
+  clearCache(): VolumeCacheStats {
+    const before = this.cacheStats();
+    const after = studyVolumeCache(this.study.requireHandle().path).clear();
+    appendAudit(this.db(true), {
+      actor: 'user',
+      action: 'images.cache.clear',
+      entity: 'series',
+      before: { entries: before.entries, bytes: before.bytes },
+      after: { entries: after.entries, bytes: after.bytes },
+    });
+    return after;
   }
 }

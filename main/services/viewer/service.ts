@@ -11,6 +11,7 @@ import { dtypeOf, encodeVoxels, type VoxelHeader } from '../../api/voxels.js';
 import { decodeMask } from '../../compute/imaging/maskCodec.js';
 import type { Geometry, Volume } from '../../compute/imaging/volume.js';
 import { loadSeriesVolume, type StoredSeries } from '../../compute/jobs/series-volume.js';
+import { studyVolumeCache } from '../../compute/imaging/volumeCache.js';
 import type { StudyService } from '../study.js';
 
 const CACHED_VOLUMES = 4;
@@ -86,7 +87,7 @@ export class ViewerService {
       this.cache.set(key, p);
       return p;
     }
-    p = loadSeriesVolume(series).then((v: Volume) => {
+    p = loadSeriesVolume(series, studyVolumeCache(this.study.requireHandle().path)).then((v: Volume) => {
       const header: VoxelHeader = {
         kind: 'volume',
         seriesId,

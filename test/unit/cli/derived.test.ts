@@ -102,4 +102,16 @@ describe('radstudy images', () => {
       db.close();
     }
   }, 120_000);
+
+  it('cache reports the volume cache beside the study and clears it', async () => {
+    const r = await radstudy('images', 'cache', '--study', study);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^0 volume\(s\), 0\.0 MB of 4096\.0 MB in .*demo-cache[/\\]volumes\n$/);
+    const c = await radstudy('images', 'cache', '--study', study, '--clear');
+    expect(c.code, c.err).toBe(0);
+    expect(c.out).toMatch(/^Cleared; now 0 volume\(s\)/);
+    const bad = await radstudy('images', 'cache', '--study', path.join(t.dir, 'nope.radstudy'));
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^radstudy images cache: /);
+  }, 60_000);
 });

@@ -144,6 +144,15 @@ export interface SliceSpec {
 
 /** One synthetic MR slice (explicit VR LE, 16-bit). */
 export function mrSlice(s: SliceSpec): Uint8Array {
+  return dicomFile('1.2.840.10008.1.2.1', mrElements(s), nativePixels(s.pixels));
+}
+
+/** The same slice with its pixels as one encapsulated, already encoded frame. */
+export function mrSliceEncoded(s: Omit<SliceSpec, 'pixels'>, transferSyntaxUid: string, frame: Uint8Array): Uint8Array {
+  return dicomFile(transferSyntaxUid, mrElements({ ...s, pixels: [] }), encapsulated([frame], false));
+}
+
+function mrElements(s: SliceSpec): DicomElement[] {
   const rows = s.rows ?? 2;
   const columns = s.columns ?? 3;
   const el: DicomElement[] = [
@@ -168,5 +177,5 @@ export function mrSlice(s: SliceSpec): Uint8Array {
   if (s.temporal !== undefined) el.push([0x0020, 0x0100, { vr: 'IS', value: String(s.temporal) }]);
   if (s.slope !== undefined) el.push([0x0028, 0x1053, { vr: 'DS', value: String(s.slope) }]);
   if (s.intercept !== undefined) el.push([0x0028, 0x1052, { vr: 'DS', value: String(s.intercept) }]);
-  return dicomFile('1.2.840.10008.1.2.1', el, nativePixels(s.pixels));
+  return el;
 }
