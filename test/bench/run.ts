@@ -5,6 +5,7 @@ import { demoBenchmarks } from './demo.bench.js';
 import { filterBenchmarks } from './filters.bench.js';
 import { radiomicsBenchmarks } from './radiomics.bench.js';
 import { foundationBenchmarks } from './foundation.bench.js';
+import { lassoBenchmarks } from './lasso.bench.js';
 import { statsBenchmarks } from './stats.bench.js';
 import { viewerBenchmarks } from './viewer.bench.js';
 import { runAll, type Benchmark } from './harness.js';
@@ -17,6 +18,7 @@ const all: Benchmark[] = [
   ...filterBenchmarks,
   ...demoBenchmarks,
   ...viewerBenchmarks,
+  ...lassoBenchmarks,
 ];
 await runAll(all, process.argv[2]);
 process.exit(0);
