@@ -144,7 +144,7 @@ describe('Analysis view (Playwright + Debian Chromium)', () => {
         .textContent();
     expect(await caption('Logistic regression')).toMatch(/\(linear-exact: exact linear SHAP, log-odds; base/);
     expect(await caption('Gradient boosting')).toMatch(/\(tree-exact: exact TreeSHAP, path-dependent, log-odds; base/);
-    expect(await caption('k-nearest neighbours')).toMatch(/\(kernel-exact: Kernel SHAP, every coalition, log-odds; base/);
+    expect(await caption('k-nearest neighbours')).toMatch(/\(kernel-exact: Kernel SHAP, every coalition, probability; base/);
     // Dependence plot of the boosting model: a point per explained lesion for the most important
     // feature, coloured by another; choosing a feature and "none" redraws it.
     const dep = page.getByTestId('analysis-shap-dependence').filter({ hasText: 'Gradient boosting: SHAP dependence' });

@@ -8,8 +8,10 @@
  *     TreeSHAP (treeShap.ts) on the model's own output scale, as shap's TreeExplainer reports it:
  *     probability for a tree or forest, log-odds for boosting;
  *   - any other model (SVM, kNN, MLP, naive Bayes), interventional on the log-odds scale as
- *     shap's "logit" link reports it (features outside a coalition take the values of
- *     background rows drawn from the training set): Kernel SHAP (Lundberg & Lee 2017, §4.1): the Shapley-kernel weighted
+ *     shap's "logit" link reports it, except kNN, explained on the probability scale (identity
+ *     link) since its vote shares are often exactly 0 or 1, whose log-odds are unbounded
+ *     (features outside a coalition take the values of background rows drawn from the
+ *     training set): Kernel SHAP (Lundberg & Lee 2017, §4.1): the Shapley-kernel weighted
  *     least squares over coalitions with the efficiency constraint Σφ = g(x) − E[g]; every
  *     coalition is enumerated when 2^M − 2 ≤ `samples` (then the values are the exact Shapley
  *     values of the interventional game), else `samples` coalitions are drawn by size from the
@@ -131,19 +133,21 @@ export function kernelShap(
   model: FittedClassifier,
   X: DataMatrix,
   background: DataMatrix,
-  opts: { samples?: number; seed?: number } = {},
+  opts: { samples?: number; seed?: number; link?: 'logit' | 'identity' } = {},
 ): ShapResult {
+  const link = opts.link ?? 'logit';
+  const g = link === 'logit' ? logit : (p: number) => p;
   const M = X.ncol;
   const nb = background.nrow;
   if (nb === 0) throw new StatsInputError('SHAP: the background set is empty');
   const rng = new Rng(opts.seed ?? 1);
   const { masks, weights, exact } = coalitions(M, opts.samples ?? 2048, rng);
-  const gBackground = Array.from(model.predictProba(background), logit);
+  const gBackground = Array.from(model.predictProba(background), g);
   const base = gBackground.reduce((a, b) => a + b, 0) / nb;
   const values: number[][] = [];
   const hybrid = new Float64Array(masks.length * nb * M);
   for (let i = 0; i < X.nrow; i++) {
-    const gx = logit(model.predictProba({ data: X.data.subarray(i * M, (i + 1) * M), nrow: 1, ncol: M })[0]!);
+    const gx = g(model.predictProba({ data: X.data.subarray(i * M, (i + 1) * M), nrow: 1, ncol: M })[0]!);
     if (M === 1) {
       values.push([gx - base]);
       continue;
@@ -166,7 +170,7 @@ export function kernelShap(
     for (let c = 0; c < masks.length; c++) {
       const z = masks[c]!;
       let v = 0;
-      for (let b = 0; b < nb; b++) v += logit(p[c * nb + b]!);
+      for (let b = 0; b < nb; b++) v += g(p[c * nb + b]!);
       v /= nb;
       const w = weights[c]!;
       const yPrime = v - base - z[n1]! * delta;
@@ -181,7 +185,12 @@ export function kernelShap(
     phi.push(delta - phi.reduce((a, b) => a + b, 0));
     values.push(phi);
   }
-  return { method: exact ? 'kernel-exact' : 'kernel-sampled', scale: 'log-odds', baseValue: base, values };
+  return {
+    method: exact ? 'kernel-exact' : 'kernel-sampled',
+    scale: link === 'logit' ? 'log-odds' : 'probability',
+    baseValue: base,
+    values,
+  };
 }
 
 export function shapValues(
@@ -192,7 +201,7 @@ export function shapValues(
 ): ShapResult {
   if (LINEAR.has(model.kind)) return linearShap(model, X, background);
   if (supportsTreeShap(model)) return treeShap(model, X);
-  return kernelShap(model, X, background, opts);
+  return kernelShap(model, X, background, { ...opts, link: model.kind === 'knn' ? 'identity' : 'logit' });
 }
 
 export interface PermutationImportance {
