@@ -37,81 +37,67 @@ export function treeExpectedValue(tree: CoveredTree, node = 0): number {
   );
 }
 
-/** One path of unique features: feature index d, zero fraction z, one fraction o, subset weights w. */
-interface Path {
+/**
+ * The paths of one recursion, one segment of `capacity` slots per depth level (a level copies
+ * its parent's path and extends it, so no allocation happens per node): for each element the
+ * feature d, zero fraction z, one fraction o and subset weight w.
+ */
+interface PathBuffer {
   d: Int32Array;
   z: Float64Array;
   o: Float64Array;
   w: Float64Array;
-  length: number;
 }
 
-function copyPath(p: Path, capacity: number): Path {
-  const q: Path = {
-    d: new Int32Array(capacity),
-    z: new Float64Array(capacity),
-    o: new Float64Array(capacity),
-    w: new Float64Array(capacity),
-    length: p.length,
-  };
-  q.d.set(p.d.subarray(0, p.length));
-  q.z.set(p.z.subarray(0, p.length));
-  q.o.set(p.o.subarray(0, p.length));
-  q.w.set(p.w.subarray(0, p.length));
-  return q;
-}
-
-/** EXTEND: appends feature `d` with fractions (z, o) and updates the weights of every subset size. */
-function extend(p: Path, z: number, o: number, d: number): void {
-  const l = p.length;
-  p.d[l] = d;
-  p.z[l] = z;
-  p.o[l] = o;
-  p.w[l] = l === 0 ? 1 : 0;
+/** EXTEND: appends feature `f` with fractions (z, o) to the path at offset `at` of length l. */
+function extend(p: PathBuffer, at: number, l: number, z: number, o: number, f: number): void {
+  const w = p.w;
+  p.d[at + l] = f;
+  p.z[at + l] = z;
+  p.o[at + l] = o;
+  w[at + l] = l === 0 ? 1 : 0;
   for (let i = l - 1; i >= 0; i--) {
-    p.w[i + 1]! += (o * (p.w[i] as number) * (i + 1)) / (l + 1);
-    p.w[i] = (z * (p.w[i] as number) * (l - i)) / (l + 1);
+    w[at + i + 1]! += (o * (w[at + i] as number) * (i + 1)) / (l + 1);
+    w[at + i] = (z * (w[at + i] as number) * (l - i)) / (l + 1);
   }
-  p.length = l + 1;
 }
 
-/** UNWIND: removes element i (undoing its EXTEND) in place. */
-function unwind(p: Path, i: number): void {
-  const L = p.length;
-  const o = p.o[i] as number;
-  const z = p.z[i] as number;
-  let n = p.w[L - 1] as number;
+/** UNWIND: removes element i (undoing its EXTEND) from the path at `at` of length L, in place. */
+function unwind(p: PathBuffer, at: number, L: number, i: number): void {
+  const w = p.w;
+  const o = p.o[at + i] as number;
+  const z = p.z[at + i] as number;
+  let n = w[at + L - 1] as number;
   for (let j = L - 2; j >= 0; j--) {
     if (o !== 0) {
-      const t = p.w[j] as number;
-      p.w[j] = (n * L) / ((j + 1) * o);
-      n = t - ((p.w[j] as number) * z * (L - j - 1)) / L;
+      const t = w[at + j] as number;
+      w[at + j] = (n * L) / ((j + 1) * o);
+      n = t - ((w[at + j] as number) * z * (L - j - 1)) / L;
     } else {
-      p.w[j] = ((p.w[j] as number) * L) / (z * (L - j - 1));
+      w[at + j] = ((w[at + j] as number) * L) / (z * (L - j - 1));
     }
   }
   for (let j = i; j < L - 1; j++) {
-    p.d[j] = p.d[j + 1] as number;
-    p.z[j] = p.z[j + 1] as number;
-    p.o[j] = p.o[j + 1] as number;
+    p.d[at + j] = p.d[at + j + 1] as number;
+    p.z[at + j] = p.z[at + j + 1] as number;
+    p.o[at + j] = p.o[at + j + 1] as number;
   }
-  p.length = L - 1;
 }
 
-/** Σ of the subset weights the path would have with element i unwound (the path is unchanged). */
-function unwoundSum(p: Path, i: number): number {
-  const L = p.length;
-  const o = p.o[i] as number;
-  const z = p.z[i] as number;
-  let n = p.w[L - 1] as number;
+/** Σ of the subset weights the path at `at` (length L) would have with element i unwound. */
+function unwoundSum(p: PathBuffer, at: number, L: number, i: number): number {
+  const w = p.w;
+  const o = p.o[at + i] as number;
+  const z = p.z[at + i] as number;
+  let n = w[at + L - 1] as number;
   let total = 0;
   for (let j = L - 2; j >= 0; j--) {
     if (o !== 0) {
-      const w = (n * L) / ((j + 1) * o);
-      total += w;
-      n = (p.w[j] as number) - (w * z * (L - j - 1)) / L;
+      const t = (n * L) / ((j + 1) * o);
+      total += t;
+      n = (w[at + j] as number) - (t * z * (L - j - 1)) / L;
     } else {
-      total += (p.w[j] as number) / ((z * (L - j - 1)) / L);
+      total += (w[at + j] as number) / ((z * (L - j - 1)) / L);
     }
   }
   return total;
@@ -122,53 +108,68 @@ function depthOf(tree: SavedTree, node = 0): number {
   return 1 + Math.max(depthOf(tree, tree.left[node] as number), depthOf(tree, tree.right[node] as number));
 }
 
+const buffers = new WeakMap<CoveredTree, { capacity: number; path: PathBuffer }>();
+
+/** A path buffer sized for the tree (depth + 2 slots per level, depth + 2 levels), reused across rows. */
+function bufferFor(tree: CoveredTree): { capacity: number; path: PathBuffer } {
+  let b = buffers.get(tree);
+  if (!b) {
+    const capacity = depthOf(tree) + 2;
+    const size = capacity * (capacity + 1);
+    b = {
+      capacity,
+      path: { d: new Int32Array(size), z: new Float64Array(size), o: new Float64Array(size), w: new Float64Array(size) },
+    };
+    buffers.set(tree, b);
+  }
+  return b;
+}
+
 /**
  * Adds scale × the SHAP values of one tree for the row x (float32-rounded, length ncol) into phi.
  */
 export function addTreeShap(tree: CoveredTree, x: ArrayLike<number>, phi: Float64Array, scale = 1): void {
-  const capacity = depthOf(tree) + 2;
-  const recurse = (node: number, parent: Path, z: number, o: number, d: number): void => {
-    const p = copyPath(parent, capacity);
-    extend(p, z, o, d);
-    const f = tree.feature[node] as number;
-    if (f < 0) {
-      const v = (tree.value[node] as number) * scale;
-      for (let i = 1; i < p.length; i++) {
-        phi[p.d[i] as number]! += unwoundSum(p, i) * ((p.o[i] as number) - (p.z[i] as number)) * v;
+  const { capacity, path: p } = bufferFor(tree);
+  const { feature, threshold, left, right, value, cover } = tree;
+  // parentAt/parentLength: the parent's path; the node's own path goes one segment further.
+  const recurse = (node: number, parentAt: number, parentLength: number, z: number, o: number, f: number): void => {
+    const at = parentAt + capacity;
+    p.d.copyWithin(at, parentAt, parentAt + parentLength);
+    p.z.copyWithin(at, parentAt, parentAt + parentLength);
+    p.o.copyWithin(at, parentAt, parentAt + parentLength);
+    p.w.copyWithin(at, parentAt, parentAt + parentLength);
+    extend(p, at, parentLength, z, o, f);
+    let length = parentLength + 1;
+    const split = feature[node] as number;
+    if (split < 0) {
+      const v = (value[node] as number) * scale;
+      for (let i = 1; i < length; i++) {
+        phi[p.d[at + i] as number]! += unwoundSum(p, at, length, i) * ((p.o[at + i] as number) - (p.z[at + i] as number)) * v;
       }
       return;
     }
-    const l = tree.left[node] as number;
-    const r = tree.right[node] as number;
-    const goesLeft = (x[f] as number) <= (tree.threshold[node] as number);
+    const l = left[node] as number;
+    const r = right[node] as number;
+    const goesLeft = (x[split] as number) <= (threshold[node] as number);
     const hot = goesLeft ? l : r;
     const cold = goesLeft ? r : l;
     let iz = 1;
     let io = 1;
-    let k = -1;
-    for (let i = 1; i < p.length; i++) {
-      if (p.d[i] === f) {
-        k = i;
+    for (let i = 1; i < length; i++) {
+      if (p.d[at + i] === split) {
+        iz = p.z[at + i] as number;
+        io = p.o[at + i] as number;
+        unwind(p, at, length, i);
+        length--;
         break;
       }
     }
-    if (k >= 0) {
-      iz = p.z[k] as number;
-      io = p.o[k] as number;
-      unwind(p, k);
-    }
-    const c = tree.cover[node] as number;
-    recurse(hot, p, (iz * (tree.cover[hot] as number)) / c, io, f);
-    recurse(cold, p, (iz * (tree.cover[cold] as number)) / c, 0, f);
+    const c = cover[node] as number;
+    recurse(hot, at, length, (iz * (cover[hot] as number)) / c, io, split);
+    recurse(cold, at, length, (iz * (cover[cold] as number)) / c, 0, split);
   };
-  const root: Path = {
-    d: new Int32Array(capacity),
-    z: new Float64Array(capacity),
-    o: new Float64Array(capacity),
-    w: new Float64Array(capacity),
-    length: 0,
-  };
-  recurse(0, root, 1, 1, -1);
+  // The root's "parent" is an empty path one segment before the first.
+  recurse(0, -capacity, 0, 1, 1, -1);
 }
 
 export interface TreeShapResult {
