@@ -85,11 +85,13 @@ export const AnalysisModelSummarySchema = z.object({
       correctedBrier: z.number(),
     })
     .nullable(),
-  /** SHAP values (log-odds) and permutation importance on one set, when the spec asked for them. */
+  /** SHAP values and permutation importance on one set, when the spec asked for them. */
   explanation: z
     .object({
       set: z.string(),
       method: z.string(),
+      /** What the values add up to: 'log-odds' or 'probability' (tree and forest TreeSHAP). */
+      scale: z.string().default('log-odds'),
       features: z.array(z.string()),
       baseValue: z.number(),
       meanAbsShap: z.array(z.number()),

@@ -107,6 +107,17 @@ export function summaryTable(r: AnalysisResult): string {
     });
     lines.push([m.name.slice(0, 24).padEnd(24), String(m.features.length).padStart(8), ...cells].join(' '));
   }
+  for (const m of r.models) {
+    const e = m.explanation;
+    if (!e) continue;
+    // The SHAP method the explain step chose for the model kind, and the five largest mean |SHAP|.
+    const top = e.features
+      .map((f, j) => ({ f, v: e.meanAbsShap[j]! }))
+      .sort((a, b) => b.v - a.v)
+      .slice(0, 5)
+      .map((t) => `${t.f} ${fmt(t.v)}`);
+    lines.push(`SHAP (${m.name}): ${e.method}, ${e.scale}, ${e.set} set of ${e.rows.length}; mean |SHAP|: ${top.join(', ')}`);
+  }
   for (const m of r.models) for (const w of m.warnings) lines.push(`warning (${m.name}): ${w}`);
   return lines.join('\n') + '\n';
 }

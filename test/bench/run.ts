@@ -6,6 +6,7 @@ import { filterBenchmarks } from './filters.bench.js';
 import { imageBenchmarks } from './images.bench.js';
 import { radiomicsBenchmarks } from './radiomics.bench.js';
 import { foundationBenchmarks } from './foundation.bench.js';
+import { lassoBenchmarks } from './lasso.bench.js';
 import { statsBenchmarks } from './stats.bench.js';
 import { viewerBenchmarks } from './viewer.bench.js';
 import { runAll, type Benchmark } from './harness.js';
@@ -19,6 +20,7 @@ const all: Benchmark[] = [
   ...imageBenchmarks,
   ...demoBenchmarks,
   ...viewerBenchmarks,
+  ...lassoBenchmarks,
 ];
 await runAll(all, process.argv[2]);
 process.exit(0);

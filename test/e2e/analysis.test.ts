@@ -107,7 +107,11 @@ describe('Analysis view (Playwright + Debian Chromium)', () => {
     await page.locator('#an-name').fill('Harmonised');
     await page.getByTestId('analysis-bootstrap-b').fill('20');
     await page.getByTestId('analysis-explain').check();
+    // A tree ensemble and a kNN beside the logistic model: the explain step picks TreeSHAP and Kernel SHAP for them.
+    await page.getByLabel('Gradient boosting').check();
+    await page.getByLabel('k-nearest neighbours').check();
     const spec = JSON.parse(await page.getByTestId('analysis-spec').inputValue()) as {
+      models: { kind: string }[];
       steps: { step: string }[];
       bootstrap?: { B: number };
       explain?: object;
@@ -115,6 +119,7 @@ describe('Analysis view (Playwright + Debian Chromium)', () => {
     expect(spec.steps.map((s) => s.step)).toContain('combat');
     expect(spec.bootstrap).toEqual({ B: 20 });
     expect(spec.explain).toEqual({});
+    expect(spec.models.map((m) => m.kind)).toEqual(['logistic', 'gradient_boosting', 'knn']);
     await page.getByTestId('analysis-run').click();
     await expect
       .poll(() => page.getByTestId('analysis-steps').first().textContent(), { timeout: 60_000 })
@@ -128,7 +133,39 @@ describe('Analysis view (Playwright + Debian Chromium)', () => {
     expect(await shap.locator('figcaption').textContent()).toMatch(/SHAP values on the test set \((linear-exact|kernel-exact)/);
     const featureRows = shap.locator('g.feature-row');
     expect(await featureRows.count()).toBeGreaterThan(0);
-    expect(await featureRows.first().locator('circle').count()).toBeGreaterThan(5);
+    const explained = await featureRows.first().locator('circle').count();
+    expect(explained).toBeGreaterThan(5);
+    // The method follows the model kind and is named in the caption.
+    const caption = (name: string) =>
+      page
+        .getByTestId('analysis-shap')
+        .filter({ hasText: `${name}: SHAP values` })
+        .locator('figcaption')
+        .textContent();
+    expect(await caption('Logistic regression')).toMatch(/\(linear-exact: exact linear SHAP, log-odds; base/);
+    expect(await caption('Gradient boosting')).toMatch(/\(tree-exact: exact TreeSHAP, path-dependent, log-odds; base/);
+    expect(await caption('k-nearest neighbours')).toMatch(/\(kernel-exact: Kernel SHAP, every coalition, probability; base/);
+    // Dependence plot of the boosting model: a point per explained lesion for the most important
+    // feature, coloured by another; choosing a feature and "none" redraws it.
+    const dep = page.getByTestId('analysis-shap-dependence').filter({ hasText: 'Gradient boosting: SHAP dependence' });
+    const svg = dep.locator('svg');
+    expect(await dep.locator('circle.point').count()).toBe(explained);
+    const first = await svg.getAttribute('data-feature');
+    expect(await svg.getAttribute('data-colour')).not.toBe(first);
+    expect(await svg.getAttribute('data-colour')).toMatch(/^(DCE2|T2|ADC)_/);
+    const shapOf = async () =>
+      dep.locator('circle.point').evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('data-shap'))));
+    const before = await shapOf();
+    const options = await dep.getByTestId('shap-dependence-feature').locator('option').allTextContents();
+    const other = options.find((o) => o !== first)!;
+    await dep.getByTestId('shap-dependence-feature').selectOption({ label: other });
+    await expect.poll(() => svg.getAttribute('data-feature')).toBe(other);
+    expect(await shapOf()).not.toEqual(before);
+    expect(await dep.locator('text').filter({ hasText: 'SHAP value (log-odds)' }).count()).toBe(1);
+    await dep.getByTestId('shap-dependence-colour').selectOption({ label: 'none' });
+    await expect.poll(() => svg.getAttribute('data-colour')).toBe('');
+    const fills = await dep.locator('circle.point').evaluateAll((cs) => [...new Set(cs.map((c) => c.getAttribute('fill')))]);
+    expect(fills).toEqual(['#666']);
     expect(pageErrors()).toEqual([]);
   }, 120_000);
 });

@@ -1,11 +1,17 @@
 /**
  * Explanations of a fitted model on its own inputs (the features left after the pipeline's
- * steps), on the log-odds scale as shap's "logit" link reports them:
- * - SHAP values, interventional (features outside a coalition take the values of background
- *   rows drawn from the training set):
+ * steps):
+ * - SHAP values, chosen by model kind:
  *   - linear models (logistic, L1/L2/elastic net): exact, φ_j = β_j (x_j − mean_j) with the
- *     background means (Lundberg & Lee 2017, linear SHAP);
- *   - any other model: Kernel SHAP (Lundberg & Lee 2017, §4.1): the Shapley-kernel weighted
+ *     background means (Lundberg & Lee 2017, linear SHAP), log-odds;
+ *   - tree models (decision tree, random forest, gradient boosting): exact path-dependent
+ *     TreeSHAP (treeShap.ts) on the model's own output scale, as shap's TreeExplainer reports it:
+ *     probability for a tree or forest, log-odds for boosting;
+ *   - any other model (SVM, kNN, MLP, naive Bayes), interventional on the log-odds scale as
+ *     shap's "logit" link reports it, except kNN, explained on the probability scale (identity
+ *     link) since its vote shares are often exactly 0 or 1, whose log-odds are unbounded
+ *     (features outside a coalition take the values of background rows drawn from the
+ *     training set): Kernel SHAP (Lundberg & Lee 2017, §4.1): the Shapley-kernel weighted
  *     least squares over coalitions with the efficiency constraint Σφ = g(x) − E[g]; every
  *     coalition is enumerated when 2^M − 2 ≤ `samples` (then the values are the exact Shapley
  *     values of the interventional game), else `samples` coalitions are drawn by size from the
@@ -16,13 +22,16 @@
 import { StatsInputError } from '../stats/common.js';
 import { Rng } from '../stats/random.js';
 import { aucMannWhitney } from '../stats/roc/curve.js';
+import { supportsTreeShap, treeShap } from './treeShap.js';
 import type { DataMatrix, FittedClassifier } from './types.js';
 
 export interface ShapResult {
-  method: 'linear-exact' | 'kernel-exact' | 'kernel-sampled';
-  /** E[g(background)] on the log-odds scale. */
+  method: 'linear-exact' | 'tree-exact' | 'kernel-exact' | 'kernel-sampled';
+  /** The model output the values add up to. */
+  scale: 'log-odds' | 'probability';
+  /** E[g] on that scale (over the background, or the training cover for TreeSHAP). */
   baseValue: number;
-  /** rows × features, log-odds. */
+  /** rows × features, on that scale. */
   values: number[][];
 }
 
@@ -43,7 +52,7 @@ export function linearShap(model: FittedClassifier, X: DataMatrix, background: D
   const values = Array.from({ length: X.nrow }, (_, i) =>
     Array.from({ length: M }, (_, j) => state.coefficients[j]! * (X.data[i * M + j]! - mean[j]!)),
   );
-  return { method: 'linear-exact', baseValue: base, values };
+  return { method: 'linear-exact', scale: 'log-odds', baseValue: base, values };
 }
 
 function binomial(n: number, k: number): number {
@@ -124,19 +133,21 @@ export function kernelShap(
   model: FittedClassifier,
   X: DataMatrix,
   background: DataMatrix,
-  opts: { samples?: number; seed?: number } = {},
+  opts: { samples?: number; seed?: number; link?: 'logit' | 'identity' } = {},
 ): ShapResult {
+  const link = opts.link ?? 'logit';
+  const g = link === 'logit' ? logit : (p: number) => p;
   const M = X.ncol;
   const nb = background.nrow;
   if (nb === 0) throw new StatsInputError('SHAP: the background set is empty');
   const rng = new Rng(opts.seed ?? 1);
   const { masks, weights, exact } = coalitions(M, opts.samples ?? 2048, rng);
-  const gBackground = Array.from(model.predictProba(background), logit);
+  const gBackground = Array.from(model.predictProba(background), g);
   const base = gBackground.reduce((a, b) => a + b, 0) / nb;
   const values: number[][] = [];
   const hybrid = new Float64Array(masks.length * nb * M);
   for (let i = 0; i < X.nrow; i++) {
-    const gx = logit(model.predictProba({ data: X.data.subarray(i * M, (i + 1) * M), nrow: 1, ncol: M })[0]!);
+    const gx = g(model.predictProba({ data: X.data.subarray(i * M, (i + 1) * M), nrow: 1, ncol: M })[0]!);
     if (M === 1) {
       values.push([gx - base]);
       continue;
@@ -159,7 +170,7 @@ export function kernelShap(
     for (let c = 0; c < masks.length; c++) {
       const z = masks[c]!;
       let v = 0;
-      for (let b = 0; b < nb; b++) v += logit(p[c * nb + b]!);
+      for (let b = 0; b < nb; b++) v += g(p[c * nb + b]!);
       v /= nb;
       const w = weights[c]!;
       const yPrime = v - base - z[n1]! * delta;
@@ -174,7 +185,12 @@ export function kernelShap(
     phi.push(delta - phi.reduce((a, b) => a + b, 0));
     values.push(phi);
   }
-  return { method: exact ? 'kernel-exact' : 'kernel-sampled', baseValue: base, values };
+  return {
+    method: exact ? 'kernel-exact' : 'kernel-sampled',
+    scale: link === 'logit' ? 'log-odds' : 'probability',
+    baseValue: base,
+    values,
+  };
 }
 
 export function shapValues(
@@ -183,7 +199,9 @@ export function shapValues(
   background: DataMatrix,
   opts: { samples?: number; seed?: number } = {},
 ): ShapResult {
-  return LINEAR.has(model.kind) ? linearShap(model, X, background) : kernelShap(model, X, background, opts);
+  if (LINEAR.has(model.kind)) return linearShap(model, X, background);
+  if (supportsTreeShap(model)) return treeShap(model, X);
+  return kernelShap(model, X, background, { ...opts, link: model.kind === 'knn' ? 'identity' : 'logit' });
 }
 
 export interface PermutationImportance {

@@ -17,8 +17,10 @@ export interface ModelExplanation {
   /** Row ids (lesions) explained, in order. */
   rows: string[];
   method: ShapResult['method'];
+  /** The model output the SHAP values add up to (log-odds, or probability for a tree or forest). */
+  scale: ShapResult['scale'];
   baseValue: number;
-  /** rows × features, log-odds. */
+  /** rows × features, on `scale`. */
   shap: number[][];
   /** The model inputs of those rows (after scaling etc.), for colouring a beeswarm. */
   values: number[][];
@@ -59,6 +61,7 @@ export function explainModel(
     features: final.saved.features,
     rows: explained.map((i) => ds.ids[i] as string),
     method: shap.method,
+    scale: shap.scale,
     baseValue: shap.baseValue,
     shap: shap.values,
     values: Array.from({ length: Xe.nrow }, (_, i) => Array.from(Xe.data.subarray(i * M, (i + 1) * M))),

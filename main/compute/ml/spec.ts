@@ -223,7 +223,7 @@ export const AnalysisSpecSchema = z
       .strict()
       .optional()
       .describe(
-        'explanations of each final model on its own inputs: SHAP values (exact for linear models, Kernel SHAP otherwise; log-odds) and permutation importance (AUC decrease)',
+        'explanations of each final model on its own inputs: SHAP values (exact for linear models, exact TreeSHAP for tree models, Kernel SHAP otherwise) and permutation importance (AUC decrease)',
       ),
     steps: z.array(StepSpecSchema).default([]),
     models: z.array(ModelSpecSchema).min(1),

@@ -77,6 +77,8 @@ export function summarize(id: number, createdAt: string, dataSource: string, sha
         ? {
             set: m.explanation.set,
             method: m.explanation.method,
+            // Explanations stored before TreeSHAP were all on the log-odds scale.
+            scale: m.explanation.scale ?? 'log-odds',
             features: m.explanation.features,
             baseValue: m.explanation.baseValue,
             meanAbsShap: m.explanation.meanAbsShap,

@@ -11,6 +11,12 @@
  *   (φ₁ = ½[v(1) − v(∅)] + ½[v(12) − v(2)]) for a model with an interaction, within 1e-9.
  * - The sampled kernel (512 coalitions of 2^12) is within 0.05 log-odds of the exact values on
  *   average.
+ * - For a linear model on the log-odds scale the coalition game is additive, so Kernel SHAP's
+ *   weighted least squares recovers the linear closed form from any full-rank sample of
+ *   coalitions: 200 sampled coalitions of 2^12 must match it within 1e-8 (rounding of the
+ *   12 × 12 normal equations).
+ * - SVM, kNN, MLP and naive Bayes are explained by Kernel SHAP, locally accurate within 1e-9;
+ *   tree models by TreeSHAP (checked against brute force in treeShap.test.ts).
  * - Permutation importance: a feature whose coefficient is 0 has importance exactly 0; the
  *   strongest feature has the largest mean AUC decrease.
  */
@@ -104,6 +110,51 @@ describe('SHAP', () => {
     exact.values.forEach((row, i) => row.forEach((v, j) => ((err += Math.abs(v - sampled.values[i]![j]!)), count++)));
     expect(err / count).toBeLessThan(0.05);
   });
+
+  it('sampled Kernel SHAP recovers the linear closed form for a linear model with 12 features', () => {
+    const d = data(300, 12, 17, [1, -1, 0.5, 0.5, 0, 0, 0.3, 0, 0, 0, 0, 0.8]);
+    const model = registryFitter({ kind: 'logistic_l2', params: { lambda: 0.01 } }, d.X, d.y, 1, []);
+    const xr = rows(d.X, 0, 8);
+    const bg = rows(d.X, 100, 140);
+    const exact = shapValues(model, xr, bg);
+    expect(exact.method).toBe('linear-exact');
+    const kernel = kernelShap(model, xr, bg, { samples: 200, seed: 3 });
+    expect(kernel.method).toBe('kernel-sampled');
+    let maxErr = 0;
+    kernel.values.forEach((row, i) => row.forEach((v, j) => (maxErr = Math.max(maxErr, Math.abs(v - exact.values[i]![j]!)))));
+    expect(maxErr).toBeLessThan(1e-8);
+    expect(Math.abs(kernel.baseValue - exact.baseValue)).toBeLessThan(1e-9);
+  });
+
+  it('picks Kernel SHAP for SVM, kNN, MLP and naive Bayes (locally accurate) and TreeSHAP for trees', () => {
+    const Xs = rows(X, 0, 120);
+    const ys = y.subarray(0, 120);
+    const others = [
+      registryFitter({ kind: 'svm_rbf' }, Xs, ys, 1, []),
+      registryFitter({ kind: 'knn', params: { n_neighbors: 15 } }, Xs, ys, 1, []),
+      registryFitter({ kind: 'mlp', params: { hidden_layer_sizes: [6], max_iter: 100 } }, Xs, ys, 1, []),
+      registryFitter({ kind: 'naive_bayes' }, Xs, ys, 1, []),
+    ];
+    const smallBackground = rows(X, 100, 120);
+    for (const m of others) {
+      const s = shapValues(m, explainRows, smallBackground, { samples: 64, seed: 5 });
+      expect(s.method, m.kind).toBe('kernel-exact');
+      // kNN vote shares are often exactly 0 or 1: explained as probabilities, the rest in log-odds.
+      expect(s.scale).toBe(m.kind === 'knn' ? 'probability' : 'log-odds');
+      const p = m.predictProba(explainRows);
+      s.values.forEach((row, i) => {
+        const q = Math.min(1 - 1e-9, Math.max(1e-9, p[i]!));
+        const out = s.scale === 'probability' ? p[i]! : logit(q);
+        expect(Math.abs(s.baseValue + row.reduce((a, b) => a + b, 0) - out), m.kind).toBeLessThan(1e-9);
+      });
+    }
+    for (const kind of ['tree', 'random_forest', 'gradient_boosting'] as const) {
+      const m = registryFitter({ kind, params: kind === 'tree' ? {} : { n_estimators: 5 } }, X, y, 1, []);
+      const s = shapValues(m, explainRows, background);
+      expect(s.method).toBe('tree-exact');
+      expect(s.scale).toBe(kind === 'gradient_boosting' ? 'log-odds' : 'probability');
+    }
+  });
 });
 
 describe('permutation importance', () => {
@@ -151,13 +202,15 @@ describe('explanations in an analysis', () => {
     for (const m of res.models) {
       const e = m.explanation!;
       expect(e.set).toBe('test');
-      expect(e.method).toBe(m.kind === 'logistic' ? 'linear-exact' : 'kernel-exact');
+      expect(e.method).toBe(m.kind === 'logistic' ? 'linear-exact' : 'tree-exact');
+      expect(e.scale).toBe(m.kind === 'logistic' ? 'log-odds' : 'probability');
       expect(e.features).toEqual(m.features);
       expect(e.rows.length).toBe(res.split.counts.test.rows);
       e.rows.forEach((id, r) => {
         const i = res.rows.ids.indexOf(id);
         const p = Math.min(1 - 1e-9, Math.max(1e-9, m.predictions.test[i]!));
-        expect(Math.abs(e.baseValue + e.shap[r]!.reduce((a, b) => a + b, 0) - logit(p))).toBeLessThan(1e-8);
+        const out = e.scale === 'log-odds' ? logit(p) : m.predictions.test[i]!;
+        expect(Math.abs(e.baseValue + e.shap[r]!.reduce((a, b) => a + b, 0) - out)).toBeLessThan(1e-8);
       });
       expect(e.permutation!.mean.length).toBe(e.features.length);
       // f0 is the strongest feature of the linear model (β = 1 on unit-variance data).

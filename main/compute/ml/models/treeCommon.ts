@@ -64,9 +64,13 @@ export function treeValues(tree: SavedTree, X32: Float64Array, ncol: number, nro
   return out;
 }
 
-/** The saved form of a tree: its structure and leaf values (impurities are not needed to predict). */
-export type SavedTree = Pick<CartTree, 'feature' | 'threshold' | 'left' | 'right' | 'value'>;
+/**
+ * The saved form of a tree: its structure and leaf values (impurities are not needed to predict),
+ * and each node's cover (training weight reaching it), which TreeSHAP needs; models saved before
+ * covers were kept have none.
+ */
+export type SavedTree = Pick<CartTree, 'feature' | 'threshold' | 'left' | 'right' | 'value'> & { cover?: number[] };
 
 export function slimTree(t: CartTree): SavedTree {
-  return { feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value: t.value };
+  return { feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value: t.value, cover: t.weight };
 }
