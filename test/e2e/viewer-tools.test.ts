@@ -13,7 +13,7 @@ import { startDemoApp, type DemoApp } from './demoApp.js';
  * on a demo study's T2 series: a polygon (P, four clicks, click on the first vertex) and a
  * second one four slices up, fill between slices (I) with undo/redo, a freehand contour (C,
  * drag) undone again, save, then copy the saved version to the ADC map of the same exam and
- * open the copy.
+ * open the copy; finally play the exam's DCE phases as a cine at that slice.
  *
  * Expected voxels. The axial view opens centred on the volume centre, index
  * (c_i, c_j) = ((n_i − 1)/2, (n_j − 1)/2) (half-integers for the demo's even sizes), with
@@ -199,6 +199,30 @@ describe('Segmentation slice tools and copy to sequence (Playwright + Chromium/S
     expect(copies.map((c) => [c.version, c.status])).toEqual([[1, 'needs_review']]);
     const copied = maskOf((await rpc<{ runs: number[] }>('segmentation.mask', { id: copies[0]!.id })).runs, expected.mask.length);
     expect(copied).toEqual(expected.mask);
+
+    // DCE cine at the current slice: load the exam's phases, play at 10 fps, the phase advances.
+    const dce = (await rpc<Series[]>('images.series.list', {})).filter(
+      (s) => s.patientCode === lesion.patientCode && s.kind === 'DCE',
+    );
+    expect(dce.length).toBeGreaterThan(1);
+    await page.getByTestId('cine-load').click();
+    await expect
+      .poll(() => page.getByTestId('cine-phase').textContent(), { timeout: 30_000 })
+      .toContain(`Phase 1 / ${dce.length}`);
+    await page.getByTestId('cine-fps').fill('10');
+    await page.getByTestId('cine-play').click();
+    await expect
+      .poll(() => page.getByTestId('cine-phase').textContent(), { timeout: 10_000 })
+      .toContain(`Phase 3 / ${dce.length}`);
+    await page.getByTestId('cine-play').click();
+    expect(await page.getByTestId('cine-play').textContent()).toContain('Play');
+    const lit = await page.getByTestId('cine-canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let q = 0; q < d.length; q += 4) if (d[q]! > 20) n++;
+      return n / (d.length / 4);
+    });
+    expect(lit).toBeGreaterThan(0.05);
     expect(demo.browser.errors).toEqual([]);
   }, 240_000);
 });
