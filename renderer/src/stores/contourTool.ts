@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { ref, shallowRef } from 'vue';
+import { ref, shallowRef, watch } from 'vue';
 import type { Vec3 } from '../../../main/compute/imaging/volume.js';
 import type { ViewId } from '../viewer/orientation.js';
 import { fillContour, thinPath, type Point2 } from '../viewer/tools/contour.js';
@@ -35,6 +35,15 @@ export const useContourToolStore = defineStore('contourTool', () => {
     view.value = null;
     freehand = false;
   }
+
+  // A contour half drawn is dropped when another case opens or another tool is chosen.
+  watch(() => labelmap.grid, reset);
+  watch(
+    () => tools.tool,
+    (t) => {
+      if (t !== 'polygon' && t !== 'freehand') reset();
+    },
+  );
 
   /** Polygon: adds a vertex (starting a contour in `v` if none is in progress there). */
   function addPoint(v: ViewId, at: Vec3): void {
@@ -74,10 +83,9 @@ export const useContourToolStore = defineStore('contourTool', () => {
       return 0;
     }
     const slice = Math.round(pts[0]![axis]);
-    const value = tools.tool === 'eraser' ? 0 : LABEL;
     let inside = 0;
     labelmap.runTool((rec) => {
-      inside = fillContour(rec, { axis, slice, points: contour, value });
+      inside = fillContour(rec, { axis, slice, points: contour, value: LABEL });
     });
     return inside;
   }
