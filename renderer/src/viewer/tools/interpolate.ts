@@ -111,10 +111,21 @@ export function signedDistance2d(inside: Uint8Array, p: Pick<Plane, 'nu' | 'nw' 
   return sd;
 }
 
-function sliceMask(data: Uint8Array, p: Plane, slice: number, value: number): Uint8Array {
-  const m = new Uint8Array(p.nu * p.nw);
-  for (let w = 0; w < p.nw; w++)
-    for (let u = 0; u < p.nu; u++) if (data[planeOffset(p, slice, u, w)] === value) m[u + p.nu * w] = 1;
+/** In-plane box [u0, u1] × [w0, w1] (inclusive) of the part of the plane the distances are computed on. */
+interface PlaneBox {
+  u0: number;
+  u1: number;
+  w0: number;
+  w1: number;
+}
+
+function sliceMask(data: Uint8Array, p: Plane, slice: number, value: number, b: PlaneBox): Uint8Array {
+  const nu = b.u1 - b.u0 + 1;
+  const m = new Uint8Array(nu * (b.w1 - b.w0 + 1));
+  for (let w = b.w0; w <= b.w1; w++) {
+    let v = planeOffset(p, slice, b.u0, w);
+    for (let u = b.u0; u <= b.u1; u++, v += p.strideU) if (data[v] === value) m[u - b.u0 + nu * (w - b.w0)] = 1;
+  }
   return m;
 }
 
@@ -123,29 +134,53 @@ export function interpolateSlices(rec: EditRecorder, o: InterpolateOptions): Int
   checkGrid(g);
   if (o.value === 0) throw new Error('choose a label to interpolate (not the background, 0)');
   const p = planeOf(g.size, g.spacingMm, o.axis);
-  const keySlices: number[] = [];
-  for (let s = 0; s < p.slices; s++) {
-    let found = false;
-    for (let w = 0; w < p.nw && !found; w++)
-      for (let u = 0; u < p.nu; u++)
-        if (g.data[planeOffset(p, s, u, w)] === o.value) {
-          found = true;
-          break;
-        }
-    if (found) keySlices.push(s);
+  // Key slices and the in-plane bounding box of the label on them, in one pass over the volume
+  // in memory order (a strided pass across i would be several times slower on large series).
+  const [nx, ny] = g.size;
+  const isKey = new Uint8Array(p.slices);
+  const box: PlaneBox = { u0: p.nu, u1: -1, w0: p.nw, w1: -1 };
+  const c: [number, number, number] = [0, 0, 0];
+  const data = g.data;
+  const value = o.value;
+  for (let v = 0; v < data.length; v++) {
+    if (data[v] !== value) continue;
+    c[0] = v % nx;
+    c[1] = Math.floor(v / nx) % ny;
+    c[2] = Math.floor(v / (nx * ny));
+    isKey[c[o.axis]] = 1;
+    const u = c[p.uAxis];
+    const w = c[p.wAxis];
+    if (u < box.u0) box.u0 = u;
+    if (u > box.u1) box.u1 = u;
+    if (w < box.w0) box.w0 = w;
+    if (w > box.w1) box.w1 = w;
   }
+  const keySlices: number[] = [];
+  for (let sl = 0; sl < p.slices; sl++) if (isKey[sl]) keySlices.push(sl);
   const filledSlices: number[] = [];
+  if (keySlices.length < 2) return { keySlices, filledSlices };
+  // Interpolated voxels lie inside one of the two key shapes (the mean of two non-negative
+  // distances is non-negative), so distances are needed on the box only. One voxel of margin
+  // makes its border background, and then the distances inside the box are exact: clamping any
+  // outside voxel beyond the box onto the border moves it closer to every voxel in the box.
+  const b: PlaneBox = {
+    u0: Math.max(0, box.u0 - 1),
+    u1: Math.min(p.nu - 1, box.u1 + 1),
+    w0: Math.max(0, box.w0 - 1),
+    w1: Math.min(p.nw - 1, box.w1 + 1),
+  };
+  const sub = { nu: b.u1 - b.u0 + 1, nw: b.w1 - b.w0 + 1, su: p.su, sw: p.sw };
   let previous: { slice: number; sd: Float64Array } | null = null;
   for (const s of keySlices) {
-    const sd = signedDistance2d(sliceMask(g.data, p, s, o.value), p);
+    const sd = signedDistance2d(sliceMask(g.data, p, s, o.value, b), sub);
     if (previous && s - previous.slice > 1) {
       const gap = s - previous.slice;
       for (let between = previous.slice + 1; between < s; between++) {
         const t = (between - previous.slice) / gap;
         let wrote = false;
-        for (let w = 0; w < p.nw; w++)
-          for (let u = 0; u < p.nu; u++) {
-            const q = u + p.nu * w;
+        for (let w = b.w0; w <= b.w1; w++)
+          for (let u = b.u0; u <= b.u1; u++) {
+            const q = u - b.u0 + sub.nu * (w - b.w0);
             if ((1 - t) * previous.sd[q]! + t * sd[q]! >= 0) continue;
             const v = planeOffset(p, between, u, w);
             // Other labels on the slice are kept: interpolation only paints background.
