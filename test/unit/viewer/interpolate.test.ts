@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { paintBrush } from '../../../renderer/src/viewer/tools/brush.js';
 import { countLabel, EditRecorder, type LabelGrid, type Vec3 } from '../../../renderer/src/viewer/tools/grid.js';
 import { EditHistory } from '../../../renderer/src/viewer/tools/history.js';
-import { distanceSquared2d, interpolateSlices } from '../../../renderer/src/viewer/tools/interpolate.js';
+import { distanceSquared2d, interpolateSlices, signedDistance2d } from '../../../renderer/src/viewer/tools/interpolate.js';
 
 /**
  * Fill between slices (shape-based interpolation of signed distance maps). Reference: for two
@@ -116,5 +116,26 @@ describe('interpolateSlices', () => {
     one.data[12] = 1;
     expect(interpolateSlices(new EditRecorder(one), { axis: 2, value: 1 })).toEqual({ keySlices: [0], filledSlices: [] });
     expect(() => interpolateSlices(new EditRecorder(one), { axis: 2, value: 0 })).toThrow('not the background');
+  });
+
+  it('computing distances on the label box only gives what full-plane distance maps give (irregular shapes at the edge)', () => {
+    // Reference: the definition applied literally, with signed distance maps of the whole plane.
+    const size: Vec3 = [40, 30, 6];
+    const g = grid(size, [0.8, 1.1, 2]);
+    const rec = new EditRecorder(g);
+    paintBrush(rec, { centre: [2, 5, 0], radiusMm: 4, mode: '2d', axis: 2, value: 1 });
+    paintBrush(rec, { centre: [9, 8, 0], radiusMm: 3, mode: '2d', axis: 2, value: 1 });
+    paintBrush(rec, { centre: [5, 0.5, 5], radiusMm: 6, mode: '2d', axis: 2, value: 1 });
+    paintBrush(rec, { centre: [14, 12, 5], radiusMm: 2.5, mode: '2d', axis: 2, value: 1 });
+    const n = 40 * 30;
+    const plane = { nu: 40, nw: 30, su: 0.8, sw: 1.1 };
+    const sd0 = signedDistance2d(g.data.slice(0, n), plane);
+    const sd5 = signedDistance2d(g.data.slice(5 * n, 6 * n), plane);
+    const expected = new Uint8Array(g.data);
+    for (let k = 1; k < 5; k++)
+      for (let q = 0; q < n; q++) if ((1 - k / 5) * sd0[q]! + (k / 5) * sd5[q]! < 0) expected[k * n + q] = 1;
+    interpolateSlices(new EditRecorder(g), { axis: 2, value: 1 });
+    expect(countLabel(expected)).toBeGreaterThan(countLabel(g.data.slice(0, n)) + countLabel(g.data.slice(5 * n)));
+    expect(g.data).toEqual(expected);
   });
 });
