@@ -9,6 +9,7 @@ import { jobsApi } from './jobs.js';
 import { readersApi } from './readers.js';
 import { reportApi } from './report.js';
 import { segmentationApi } from './segmentation.js';
+import { segmentationCopyApi } from './segmentationCopy.js';
 import { studyApi } from './study.js';
 import { systemApi } from './system.js';
 
@@ -25,6 +26,7 @@ export const api = {
   ...dictionaryApi,
   ...imagesApi,
   ...segmentationApi,
+  ...segmentationCopyApi,
   ...analysisApi,
   ...reportApi,
   ...extractionApi,
@@ -55,5 +57,6 @@ export * from './jobs.js';
 export * from './readers.js';
 export * from './report.js';
 export * from './segmentation.js';
+export * from './segmentationCopy.js';
 export * from './study.js';
 export * from './system.js';

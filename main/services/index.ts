@@ -130,6 +130,8 @@ export function createServices(opts: ServicesOptions): Services {
     'segmentation.draft.save': (input) => segmentation.saveDraft(input),
     'segmentation.draft.get': (input) => segmentation.draft(input),
     'segmentation.draft.discard': (input) => segmentation.discardDraft(input),
+    'segmentation.copyTargets': (input) => segmentation.copyTargets(input.id),
+    'segmentation.copyToSeries': (input) => segmentation.copyToSeries(input),
     'extraction.presets': () => extraction.presets(),
     'extraction.sequences': () => extraction.sequences(),
     'extraction.create': (input) => extraction.create(input),

@@ -11,11 +11,13 @@ import type {
   SegmentationMask,
   SegmentationSaveParams,
 } from '../../api/segmentation.js';
+import type { CopyTarget, SegmentationCopyParams, SegmentationCopyResult } from '../../api/segmentationCopy.js';
 import { decodeMask, maskRuns } from '../../compute/imaging/maskCodec.js';
 import { appendAudit } from '../../../db/repositories/audit.js';
 import type { JobService } from '../jobs.js';
 import type { StudyService } from '../study.js';
 import { findSegmentation, getSegmentation, listSegmentations, type SegmentationFilter } from './repository.js';
+import { copyTargets, copyToSeries } from './copy.js';
 import { discardDraft, getDraft, saveDraft, saveVersion } from './versions.js';
 
 type Slot = { lesionId: number; seriesId: number; reader: string };
@@ -113,5 +115,14 @@ export class SegmentationService {
 
   discardDraft(slot: Slot): { discarded: number } {
     return discardDraft(this.db(true), slot);
+  }
+
+  /** Series of the same exam a segmentation can be copied to (see copy.ts). */
+  copyTargets(id: number): CopyTarget[] {
+    return copyTargets(this.db(), id);
+  }
+
+  copyToSeries(params: SegmentationCopyParams): SegmentationCopyResult {
+    return copyToSeries(this.db(true), params);
   }
 }

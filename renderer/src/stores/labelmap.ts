@@ -210,6 +210,7 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     voxelCount,
     load,
     replaceAll,
+    runTool,
     beginStroke,
     continueStroke,
     endStroke,

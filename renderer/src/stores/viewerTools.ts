@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
-export type ToolId = 'navigate' | 'brush' | 'eraser' | 'fill';
+export type ToolId = 'navigate' | 'brush' | 'eraser' | 'fill' | 'polygon' | 'freehand';
 
 /** The active editing tool and its settings (sizes in mm, on the physical grid). */
 export const useViewerToolsStore = defineStore('viewerTools', () => {
