@@ -17,6 +17,9 @@ import { describe, expect, it } from 'vitest';
 import { ibsiFilterName, parseIbsiFilterSpec } from '../../../main/compute/filters/ibsi2/index.js';
 import { rieszFilter, type RieszOptions } from '../../../main/compute/filters/ibsi2/riesz.js';
 import { simoncelliFilter } from '../../../main/compute/filters/ibsi2/simoncelli.js';
+import { applyImageType } from '../../../main/compute/filters/index.js';
+import { IDENTITY_DIRECTION } from '../../../main/compute/imaging/volume.js';
+import { parseParameterFile } from '../../../main/compute/radiomics/settings.js';
 import type { Size3 } from '../../../main/compute/filters/ibsi2/convolution.js';
 
 const opts = (component: RieszOptions['component'], level: number | null = null): RieszOptions => ({
@@ -162,5 +165,18 @@ describe('Riesz transform', () => {
       /f\.component: z does not exist/,
     );
     expect(() => parseIbsiFilterSpec({ filter: 'riesz', component: 'x', order: 2 }, 'f')).toThrow(/f\.order: unknown key/);
+  });
+
+  it('runs from a parameter file as an IBSI2 response map (name, values), and names a bad key with the file', () => {
+    const p = parseParameterFile('imageType:\n  IBSI2:\n    filters:\n      - {filter: riesz, component: x}\n', 'my.yaml');
+    const size: Size3 = [16, 12, 8];
+    const image = { size, spacingMm: [1, 1, 1], originMm: [0, 0, 0], direction: [...IDENTITY_DIRECTION], data: wave } as const;
+    const [out] = applyImageType(image as never, 'IBSI2', { filters: p.imageTypes.IBSI2!.filters });
+    expect(out!.name).toBe('ibsi2-riesz-x-3D-periodic');
+    const direct = rieszFilter(wave, size, opts('x'));
+    expect(maxAbs(Array.from(out!.volume.data, (v, o) => v - direct[o]!))).toBe(0);
+    expect(() =>
+      parseParameterFile('imageType:\n  IBSI2:\n    filters:\n      - {filter: riesz, component: q}\n', 'my.yaml'),
+    ).toThrow('my.yaml: imageType.IBSI2: filters[0].component: expected x, y, z or magnitude, got "q"');
   });
 });
