@@ -4,6 +4,7 @@ import { analysisApi } from './analysis.js';
 import { cohortApi, cohortEditApi, dictionaryApi } from './cohort.js';
 import { exchangeApi } from './exchange.js';
 import { extractionApi } from './extraction.js';
+import { filterPreviewApi } from './filterPreview.js';
 import { imagesApi } from './images.js';
 import { jobsApi } from './jobs.js';
 import { readersApi } from './readers.js';
@@ -30,6 +31,7 @@ export const api = {
   ...analysisApi,
   ...reportApi,
   ...extractionApi,
+  ...filterPreviewApi,
   ...readersApi,
   ...exchangeApi,
   ...adjudicationApi,
@@ -52,6 +54,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './exchange.js';
 export * from './extraction.js';
+export * from './filterPreview.js';
 export * from './images.js';
 export * from './jobs.js';
 export * from './readers.js';

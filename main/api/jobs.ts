@@ -13,6 +13,7 @@ import {
   ImagesTicResultSchema,
 } from './images.js';
 import { ImagesDeidentifyParamsSchema, ImagesDeidentifyResultSchema } from './deidentify.js';
+import { FilterPreviewParamsSchema, FilterPreviewResultSchema } from './filterPreview.js';
 import { mutation, query } from './procedure.js';
 import { SegmentationImportParamsSchema, SegmentationImportResultSchema } from './segmentation.js';
 
@@ -88,6 +89,11 @@ export const jobKinds = {
     label: 'Extract features',
     params: ExtractionRunParamsSchema,
     result: ExtractionRunResultSchema,
+  },
+  'extraction.preview': {
+    label: 'Preview a filtered image',
+    params: FilterPreviewParamsSchema,
+    result: FilterPreviewResultSchema,
   },
 } as const;
 export type JobKind = keyof typeof jobKinds;

@@ -9,6 +9,7 @@ import { ensureBuiltinDictionary } from './cohort/repository.js';
 import { nodeForkLauncher, type ComputeLauncher } from './compute.js';
 import { EventBus } from './events.js';
 import { ExtractionService } from './extraction/service.js';
+import { previewParameters } from '../compute/jobs/filter-preview.js';
 import { ImagesService } from './images/service.js';
 import { SegmentationService } from './segmentation/service.js';
 import { ReadersService } from './readers/service.js';
@@ -140,6 +141,7 @@ export function createServices(opts: ServicesOptions): Services {
     'extraction.table': (input) => extraction.table(input),
     'extraction.export': (input) => extraction.export(input),
     'extraction.delete': (input) => extraction.delete(input.id),
+    'extraction.preview.options': (input) => ({ imageTypes: Object.keys(previewParameters(input.paramsText).imageTypes) }),
     'readers.list': () => readers.list(),
     'readers.save': (input) => readers.save(input),
     'readers.delete': (input) => readers.delete(input.code),

@@ -1,7 +1,9 @@
 import { n4BiasFieldCorrection } from '../../main/compute/filters/n4.js';
 import type { Volume } from '../../main/compute/imaging/volume.js';
 import { IDENTITY_DIRECTION } from '../../main/compute/imaging/volume.js';
-import { medianMs, type Benchmark } from './harness.js';
+import { gaborFilter, type GaborOptions } from '../../main/compute/filters/ibsi2/gabor.js';
+import { gaborFilterOracle } from '../unit/filters/gaborOracle.js';
+import { medianMs, time, type Benchmark } from './harness.js';
 
 /** A 256×256×100 breast-MRI-sized volume: a disc of two alternating tissues under a smooth bias. */
 function n4Volume(): Volume<Float32Array> {
@@ -19,7 +21,64 @@ function n4Volume(): Volume<Float32Array> {
   return { size: [nx, ny, nz], spacingMm: [0.7, 0.7, 1.5], originMm: [0, 0, 0], direction: [...IDENTITY_DIRECTION], data };
 }
 
+/** IBSI 2 phase 1 test 4.a.2 (MIRP's settings, phase1.ts): σ 10 mm, λ 4 mm, γ 0.5, Δθ 45°, 3 planes. */
+const GABOR_4A2: GaborOptions = {
+  sigmaMm: 10,
+  lambdaMm: 4,
+  gamma: 0.5,
+  thetaDeg: 0,
+  thetaStepDeg: 45,
+  orthogonalPlanes: true,
+  response: 'modulus',
+  padding: 'constant',
+  spacingMm: [1, 1, 1],
+};
+
+/** The IBSI 2 impulse phantom's shape: 64³ voxels of 1 mm, zero but one voxel (timing does not depend on content). */
+function impulse64(): Float64Array {
+  const data = new Float64Array(64 ** 3);
+  data[32 + 64 * (32 + 64 * 32)] = 1;
+  return data;
+}
+
+/**
+ * CPU milliseconds of this process for one call (user + system): on a machine shared by many
+ * processes the wall time of a long run depends on the load; the CPU time much less.
+ */
+function cpuMs(fn: () => unknown): number {
+  const t0 = process.cpuUsage();
+  fn();
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1000;
+}
+
 export const filterBenchmarks: Benchmark[] = [
+  {
+    name: 'filters-gabor',
+    description:
+      'IBSI 2 Gabor on a 64³ volume: 4.a.1 (one θ, x–y plane) and 4.a.2 (8 θ × 3 planes), median of 3 (wall) and one run in CPU time; previous implementation (test oracle) on 4.a.2 once; ratio = previous / now',
+    async run() {
+      const size = [64, 64, 64] as const;
+      const src = impulse64();
+      const a1: GaborOptions = { ...GABOR_4A2, thetaDeg: 60, thetaStepDeg: null, orthogonalPlanes: false };
+      const a1Ms = await medianMs(3, () => gaborFilter(src, size, a1));
+      const a2Ms = await medianMs(3, () => gaborFilter(src, size, GABOR_4A2));
+      const a2CpuMs = cpuMs(() => gaborFilter(src, size, GABOR_4A2));
+      let previousCpuMs = 0;
+      const previous = await time(() => {
+        previousCpuMs = cpuMs(() => gaborFilterOracle(src, size, GABOR_4A2));
+      });
+      return {
+        gabor4a1Ms: a1Ms,
+        gabor4a2Ms: a2Ms,
+        gabor4a2CpuMs: a2CpuMs,
+        previous4a2Ms: previous.ms,
+        previous4a2CpuMs: previousCpuMs,
+        speedup4a2Wall: previous.ms / a2Ms,
+        speedup4a2Cpu: previousCpuMs / a2CpuMs,
+      };
+    },
+  },
   {
     name: 'filters-n4',
     description:

@@ -2,6 +2,7 @@ import type { JobKind } from '../../api/jobs.js';
 import type { JobHandler } from './context.js';
 import { analysisRunJob } from './analysis-run.js';
 import { extractionRunJob } from './extraction-run.js';
+import { filterPreviewJob } from './filter-preview.js';
 import { adcComputeJob } from './adc-compute.js';
 import { deidentifyJob } from './deidentify-export.js';
 import { imageImportJob } from './image-import.js';
@@ -21,4 +22,5 @@ export const jobHandlers: Record<JobKind, JobHandler> = {
   'segmentation.import': segmentationImportJob,
   'analysis.run': analysisRunJob,
   'extraction.run': extractionRunJob,
+  'extraction.preview': filterPreviewJob,
 };

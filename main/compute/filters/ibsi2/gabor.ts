@@ -11,6 +11,13 @@
  * Rotation invariance (IBSI): the responses for θ = θ₀, θ₀ + Δθ, …, < 2π are pooled (mean); in 3D
  * the 2D filter is applied in the three orthogonal planes (x–y, x–z, y–z) and those are pooled
  * too. Without rotation invariance the filter runs in the x–y plane, slice by slice.
+ *
+ * Speed (large kernels go through the FFT): each plane's spectrum is computed once for all θ of
+ * that plane orientation; θ + π is not computed again for the modulus and the real part (it is
+ * conj(h_θ) for a real image, see `orientations`); the column transforms combine whole rows;
+ * only the output rows are inverse-transformed. On a 64³ volume this made IBSI 2 test 4.a.2
+ * about 11× faster (CPU time 27.5 s → 2.5 s, test/bench filters-gabor) than the previous version, which test/unit/filters/gaborOracle.ts keeps as
+ * the oracle the results must agree with (within 1e-9 of the largest value; measured 1e-15).
  */
 import { fft1d, ifft1d, nextPowerOfTwo } from '../../radiomics/fft.js';
 import { padIndex, type PaddingMode, type Size3 } from './convolution.js';
@@ -115,77 +122,143 @@ function convolvePlane(
   return { re: outRe, im: outIm };
 }
 
-/** 2D DFT in place of a P_a × P_b grid (a fastest), both powers of two. */
-function fft2(re: Float64Array, im: Float64Array, pa: number, pb: number, inverse: boolean): void {
-  const lr = new Float64Array(Math.max(pa, pb));
-  const li = new Float64Array(Math.max(pa, pb));
-  const run = (len: number, at: (t: number) => number, count: number, start: (l: number) => number) => {
-    const r = lr.subarray(0, len);
-    const i = li.subarray(0, len);
-    for (let l = 0; l < count; l++) {
-      const s = start(l);
-      for (let t = 0; t < len; t++) {
-        r[t] = re[s + at(t)]!;
-        i[t] = im[s + at(t)]!;
-      }
-      if (inverse) ifft1d(r, i);
-      else fft1d(r, i);
-      for (let t = 0; t < len; t++) {
-        re[s + at(t)] = r[t]!;
-        im[s + at(t)] = i[t]!;
-      }
+/** A kernel's spectrum on the P_a × P_b grid (a fastest), the kernel's (0, 0) tap at the origin. */
+function kernelSpectrum(
+  kernel: { re: Float64Array; im: Float64Array; radius: number },
+  pa: number,
+  pb: number,
+): { re: Float64Array; im: Float64Array } {
+  const w = 2 * kernel.radius + 1;
+  const re = new Float64Array(pa * pb);
+  const im = new Float64Array(pa * pb);
+  for (let my = 0; my < w; my++)
+    for (let mx = 0; mx < w; mx++) {
+      re[mx + pa * my] = kernel.re[my * w + mx]!;
+      im[mx + pa * my] = kernel.im[my * w + mx]!;
     }
-  };
-  run(
-    pa,
-    (t) => t,
-    pb,
-    (l) => l * pa,
-  );
-  run(
-    pb,
-    (t) => t * pa,
-    pa,
-    (l) => l,
-  );
+  for (let tb = 0; tb < w; tb++) fft1d(re.subarray(tb * pa, (tb + 1) * pa), im.subarray(tb * pa, (tb + 1) * pa));
+  columnsFft(re, im, pa, pb, false);
+  return { re, im };
+}
+
+interface ColumnPlan {
+  rev: Uint32Array;
+  cos: Float64Array;
+  sin: Float64Array;
+}
+const columnPlans = new Map<number, ColumnPlan>();
+
+function columnPlan(n: number): ColumnPlan {
+  let p = columnPlans.get(n);
+  if (p) return p;
+  let bits = 0;
+  while (1 << bits < n) bits++;
+  const rev = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    let r = 0;
+    for (let t = 0; t < bits; t++) if (i & (1 << t)) r |= 1 << (bits - 1 - t);
+    rev[i] = r;
+  }
+  const cos = new Float64Array(n >> 1);
+  const sin = new Float64Array(n >> 1);
+  for (let k = 0; k < n >> 1; k++) {
+    cos[k] = Math.cos((2 * Math.PI * k) / n);
+    sin[k] = Math.sin((2 * Math.PI * k) / n);
+  }
+  p = { rev, cos, sin };
+  columnPlans.set(n, p);
+  return p;
 }
 
 /**
- * The same convolution as convolvePlane through the FFT: each plane is padded by 2R with the
- * padding mode (the padded samples are exactly those the direct sum reads) and placed in a
- * power-of-two grid P ≥ n + 2R; the circular convolution at p + 2R then equals the linear one.
+ * Unnormalised 1D DFTs along the second axis of a P_a × P_b grid (a fastest), all columns at once:
+ * radix-2 Cooley–Tukey whose butterflies combine whole rows, so the inner loop runs over contiguous
+ * memory instead of gathering each column (the strided gather dominated the previous version).
+ * Forward: e^{−2πi jk/P_b}; inverse: e^{+2πi jk/P_b} (the caller divides by P_b).
  */
-function convolvePlaneFft(
+function columnsFft(re: Float64Array, im: Float64Array, pa: number, pb: number, inverse: boolean): void {
+  if (pb <= 1) return;
+  const { rev, cos, sin } = columnPlan(pb);
+  for (let r = 0; r < pb; r++) {
+    const j = rev[r]!;
+    if (j <= r) continue;
+    for (let t = 0, x = r * pa, y = j * pa; t < pa; t++, x++, y++) {
+      const tr = re[x]!;
+      re[x] = re[y]!;
+      re[y] = tr;
+      const ti = im[x]!;
+      im[x] = im[y]!;
+      im[y] = ti;
+    }
+  }
+  const sign = inverse ? 1 : -1;
+  for (let size = 2; size <= pb; size *= 2) {
+    const half = size >> 1;
+    const step = pb / size;
+    for (let start = 0; start < pb; start += size)
+      for (let k = 0; k < half; k++) {
+        const wr = cos[k * step]!;
+        const wi = sign * sin[k * step]!;
+        const a0 = (start + k) * pa;
+        const b0 = a0 + half * pa;
+        for (let t = 0; t < pa; t++) {
+          const br = re[b0 + t]!;
+          const bi = im[b0 + t]!;
+          const xr = br * wr - bi * wi;
+          const xi = br * wi + bi * wr;
+          const ar = re[a0 + t]!;
+          const ai = im[a0 + t]!;
+          re[b0 + t] = ar - xr;
+          im[b0 + t] = ai - xi;
+          re[a0 + t] = ar + xr;
+          im[a0 + t] = ai + xi;
+        }
+      }
+  }
+}
+
+/** One plane orientation's kernels, each with the weight it enters the pooled sum with. */
+interface WeightedKernel {
+  kernel: { re: Float64Array; im: Float64Array; radius: number };
+  weight: number;
+}
+
+const respond = (r: number, i: number, kind: GaborResponse): number =>
+  kind === 'modulus' ? Math.hypot(r, i) : kind === 'real' ? r : kind === 'imaginary' ? i : Math.atan2(i, r);
+
+/**
+ * Σ_t weight_t · response(h_t ∗ f) over the kernels of one plane orientation (a, b), added into
+ * `acc`, through the FFT: each plane is padded by 2R with the padding mode (the padded samples are
+ * exactly those the direct sum reads) and placed in a power-of-two grid P ≥ n + 2R, so the circular
+ * convolution at p + 2R equals the linear one. The plane's spectrum is computed once for all
+ * kernels; rows of zeros are not transformed, and the inverse transform along the first axis is
+ * run only for the rows of the plane.
+ */
+function pooledPlaneFft(
   src: Float64Array,
   size: Size3,
   a: number,
   b: number,
-  kernel: { re: Float64Array; im: Float64Array; radius: number },
+  kernels: WeightedKernel[],
   padding: PaddingMode,
-): { re: Float64Array; im: Float64Array } {
+  response: GaborResponse,
+  acc: Float64Array,
+): void {
   const strides = [1, size[0], size[0] * size[1]];
   const c = 3 - a - b;
   const na = size[a]!;
   const nb = size[b]!;
   const nc = size[c]!;
-  const R = kernel.radius;
-  const w = 2 * R + 1;
+  const R = kernels[0]!.kernel.radius;
   const pa = nextPowerOfTwo(na + 2 * R);
   const pb = nextPowerOfTwo(nb + 2 * R);
-  const kr = new Float64Array(pa * pb);
-  const ki = new Float64Array(pa * pb);
-  for (let my = 0; my < w; my++)
-    for (let mx = 0; mx < w; mx++) {
-      kr[mx + pa * my] = kernel.re[my * w + mx]!;
-      ki[mx + pa * my] = kernel.im[my * w + mx]!;
-    }
-  fft2(kr, ki, pa, pb, false);
+  const spectra = kernels.map((k) => kernelSpectrum(k.kernel, pa, pb));
   const ia = Int32Array.from({ length: na + 2 * R }, (_, t) => padIndex(t - R, na, padding));
   const ib = Int32Array.from({ length: nb + 2 * R }, (_, t) => padIndex(t - R, nb, padding));
-  const outRe = new Float64Array(src.length);
-  const outIm = new Float64Array(src.length);
   const xr = new Float64Array(pa * pb);
   const xi = new Float64Array(pa * pb);
+  const yr = new Float64Array(pa * pb);
+  const yi = new Float64Array(pa * pb);
   const sa = strides[a]!;
   const sb = strides[b]!;
   for (let k = 0; k < nc; k++) {
@@ -195,35 +268,64 @@ function convolvePlaneFft(
     for (let tb = 0; tb < ib.length; tb++) {
       const qb = ib[tb]!;
       if (qb < 0) continue;
+      const row = tb * pa;
       for (let ta = 0; ta < ia.length; ta++) {
         const qa = ia[ta]!;
-        if (qa >= 0) xr[ta + pa * tb] = src[base + qa * sa + qb * sb]!;
+        if (qa >= 0) xr[row + ta] = src[base + qa * sa + qb * sb]!;
+      }
+      fft1d(xr.subarray(row, row + pa), xi.subarray(row, row + pa));
+    }
+    columnsFft(xr, xi, pa, pb, false);
+    for (let t = 0; t < kernels.length; t++) {
+      const kr = spectra[t]!.re;
+      const ki = spectra[t]!.im;
+      for (let o = 0; o < yr.length; o++) {
+        const r = xr[o]!;
+        const i = xi[o]!;
+        yr[o] = r * kr[o]! - i * ki[o]!;
+        yi[o] = r * ki[o]! + i * kr[o]!;
+      }
+      columnsFft(yr, yi, pa, pb, true);
+      const weight = kernels[t]!.weight;
+      for (let q = 0; q < nb; q++) {
+        const row = (q + 2 * R) * pa;
+        const rr = yr.subarray(row, row + pa);
+        const ri = yi.subarray(row, row + pa);
+        // The 1/P_b of the column inverse, on the rows that are read only.
+        for (let p = 0; p < pa; p++) {
+          rr[p] = rr[p]! / pb;
+          ri[p] = ri[p]! / pb;
+        }
+        ifft1d(rr, ri);
+        for (let p = 0, o = base + q * sb; p < na; p++, o += sa) {
+          acc[o] = acc[o]! + weight * respond(rr[p + 2 * R]!, ri[p + 2 * R]!, response);
+        }
       }
     }
-    fft2(xr, xi, pa, pb, false);
-    for (let o = 0; o < xr.length; o++) {
-      const r = xr[o]! * kr[o]! - xi[o]! * ki[o]!;
-      xi[o] = xr[o]! * ki[o]! + xi[o]! * kr[o]!;
-      xr[o] = r;
-    }
-    fft2(xr, xi, pa, pb, true);
-    for (let q = 0; q < nb; q++)
-      for (let p = 0; p < na; p++) {
-        const o = base + p * sa + q * sb;
-        const s = p + 2 * R + pa * (q + 2 * R);
-        outRe[o] = xr[s]!;
-        outIm[o] = xi[s]!;
-      }
   }
-  return { re: outRe, im: outIm };
 }
 
-function respond(re: Float64Array, im: Float64Array, kind: GaborResponse): Float64Array {
-  const out = new Float64Array(re.length);
-  for (let o = 0; o < out.length; o++) {
-    const r = re[o]!;
-    const i = im[o]!;
-    out[o] = kind === 'modulus' ? Math.hypot(r, i) : kind === 'real' ? r : kind === 'imaginary' ? i : Math.atan2(i, r);
+/**
+ * The orientations to compute, each with its weight. For a real image, h_{θ+π} = conj(h_θ) (the
+ * envelope is even, the carrier flips its sign), so h_{θ+π} ∗ f = conj(h_θ ∗ f): the modulus and
+ * the real part are the same and θ + π is counted twice instead of computed again.
+ */
+function orientations(thetasDeg: number[], response: GaborResponse): { thetaDeg: number; weight: number }[] {
+  const pairable = response === 'modulus' || response === 'real';
+  const used = new Array<boolean>(thetasDeg.length).fill(false);
+  const out: { thetaDeg: number; weight: number }[] = [];
+  for (let i = 0; i < thetasDeg.length; i++) {
+    if (used[i]) continue;
+    used[i] = true;
+    let weight = 1;
+    if (pairable) {
+      const j = thetasDeg.findIndex((u, k) => !used[k] && Math.abs(u - (thetasDeg[i]! + 180)) < 1e-9);
+      if (j >= 0) {
+        used[j] = true;
+        weight = 2;
+      }
+    }
+    out.push({ thetaDeg: thetasDeg[i]!, weight });
   }
   return out;
 }
@@ -248,14 +350,21 @@ export function gaborFilter(src: Float64Array, size: Size3, options: GaborOption
       ]
     : [[0, 1]];
   const acc = new Float64Array(src.length);
+  const oriented = orientations(thetas, response);
   for (const [a, b] of planes) {
     const spacing = Math.max(spacingMm[a]!, spacingMm[b]!);
-    for (const t of thetas) {
-      const kernel = gaborKernel(sigmaMm / spacing, lambdaMm / spacing, gamma, (t * Math.PI) / 180, truncate);
-      const direct = options.direct ?? kernel.radius <= 4;
-      const { re, im } = (direct ? convolvePlane : convolvePlaneFft)(src, size, a, b, kernel, padding);
-      const r = respond(re, im, response);
-      for (let o = 0; o < acc.length; o++) acc[o] = acc[o]! + r[o]!;
+    const kernels: WeightedKernel[] = oriented.map((o) => ({
+      kernel: gaborKernel(sigmaMm / spacing, lambdaMm / spacing, gamma, (o.thetaDeg * Math.PI) / 180, truncate),
+      weight: o.weight,
+    }));
+    const direct = options.direct ?? kernels[0]!.kernel.radius <= 4;
+    if (!direct) {
+      pooledPlaneFft(src, size, a, b, kernels, padding, response, acc);
+      continue;
+    }
+    for (const { kernel, weight } of kernels) {
+      const { re, im } = convolvePlane(src, size, a, b, kernel, padding);
+      for (let o = 0; o < acc.length; o++) acc[o] = acc[o]! + weight * respond(re[o]!, im[o]!, response);
     }
   }
   const count = planes.length * thetas.length;

@@ -12,6 +12,7 @@ import { lawsFactors, lawsFilter } from './laws.js';
 import { logFilter } from './log.js';
 import { meanFilter } from './mean.js';
 import { separableWavelet } from './separableWavelet.js';
+import { rieszFilter, type RieszComponent } from './riesz.js';
 import { simoncelliFilter } from './simoncelli.js';
 
 export type { PaddingMode } from './convolution.js';
@@ -47,10 +48,11 @@ export type IbsiFilterSpec =
       padding: PaddingMode;
       rotationInvariant: boolean;
     }
-  | { filter: 'simoncelli'; level: number; padding: PaddingMode; by2D: boolean };
+  | { filter: 'simoncelli'; level: number; padding: PaddingMode; by2D: boolean }
+  | { filter: 'riesz'; component: RieszComponent; level: number | null; padding: PaddingMode; by2D: boolean };
 
 export type IbsiFilterName = IbsiFilterSpec['filter'];
-export const IBSI_FILTERS: readonly IbsiFilterName[] = ['mean', 'log', 'laws', 'gabor', 'wavelet', 'simoncelli'];
+export const IBSI_FILTERS: readonly IbsiFilterName[] = ['mean', 'log', 'laws', 'gabor', 'wavelet', 'simoncelli', 'riesz'];
 
 /** A short, stable name for a response map, e.g. `ibsi2-laws-E5L5S5-energy7-max-invariant-mirror`. */
 export function ibsiFilterName(spec: IbsiFilterSpec): string {
@@ -72,6 +74,8 @@ function baseName(spec: IbsiFilterSpec): string {
       return `ibsi2-wavelet-${spec.wavelet}-${spec.subband}-level${spec.level}${spec.rotationInvariant ? '-invariant' : ''}`;
     case 'simoncelli':
       return `ibsi2-simoncelli-level${spec.level}-${spec.by2D ? '2D' : '3D'}`;
+    case 'riesz':
+      return `ibsi2-riesz-${spec.component}${spec.level !== null ? `-simoncelli${spec.level}` : ''}-${spec.by2D ? '2D' : '3D'}`;
   }
 }
 
@@ -99,6 +103,9 @@ export function ibsiResponseMap(image: Volume, spec: IbsiFilterSpec): Volume<Flo
       break;
     case 'simoncelli':
       out = simoncelliFilter(src, size, spec);
+      break;
+    case 'riesz':
+      out = rieszFilter(src, size, spec);
       break;
   }
   return like(image, out);
@@ -241,6 +248,26 @@ export function parseIbsiFilterSpec(raw: unknown, where: string): IbsiFilterSpec
       if (spec.padding !== 'periodic')
         fail('padding', 'the Simoncelli wavelet is applied in the frequency domain: only periodic padding');
       break;
+    case 'riesz': {
+      const component = strOf('component');
+      if (!['x', 'y', 'z', 'magnitude'].includes(component))
+        fail('component', `expected x, y, z or magnitude, got "${component}"`);
+      known.add('level');
+      const lv = r.level ?? null;
+      if (lv !== null && (typeof lv !== 'number' || !Number.isInteger(lv) || lv < 1))
+        fail('level', `expected a Simoncelli level (integer ≥ 1) or null, got ${JSON.stringify(lv)}`);
+      spec = {
+        filter,
+        component: component as RieszComponent,
+        level: lv as number | null,
+        padding: padding('periodic'),
+        by2D: boolOf('by2D', false),
+      };
+      if (spec.padding !== 'periodic')
+        fail('padding', 'the Riesz transform is applied in the frequency domain: only periodic padding');
+      if (spec.by2D && spec.component === 'z') fail('component', 'z does not exist with by2D: true; use x, y or magnitude');
+      break;
+    }
     default:
       return fail('filter', `unknown IBSI 2 filter "${filter}" (expected ${IBSI_FILTERS.join(', ')})`);
   }

@@ -55,7 +55,8 @@ function dftLine(re: Float64Array, im: Float64Array, inverse: boolean): void {
   im.set(outIm);
 }
 
-function dftAxis(re: Float64Array, im: Float64Array, size: Size3, axis: number, inverse: boolean): void {
+/** DFT (forward, or inverse with 1/n) along one axis of an x-fastest grid, in place. */
+export function dftAxis(re: Float64Array, im: Float64Array, size: Size3, axis: number, inverse: boolean): void {
   const [nx, ny, nz] = size;
   const n = size[axis]!;
   if (n <= 1) return;
