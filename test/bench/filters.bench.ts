@@ -3,6 +3,18 @@ import type { Volume } from '../../main/compute/imaging/volume.js';
 import { IDENTITY_DIRECTION } from '../../main/compute/imaging/volume.js';
 import { gaborFilter, type GaborOptions } from '../../main/compute/filters/ibsi2/gabor.js';
 import { gaborFilterOracle } from '../unit/filters/gaborOracle.js';
+import { lbp2DImage, lbp3DImages } from '../../main/compute/filters/lbp.js';
+import { laplacianOfGaussian } from '../../main/compute/filters/log.js';
+import { zScoreNormalize } from '../../main/compute/filters/normalize.js';
+import {
+  exponentialImage,
+  gradientMagnitudeImage,
+  logarithmImage,
+  squareImage,
+  squareRootImage,
+} from '../../main/compute/filters/simple.js';
+import { waveletImages } from '../../main/compute/filters/wavelet.js';
+import { resampleLinear } from '../../main/compute/imaging/resample.js';
 import { medianMs, time, type Benchmark } from './harness.js';
 
 /** A 256×256×100 breast-MRI-sized volume: a disc of two alternating tissues under a smooth bias. */
@@ -53,6 +65,37 @@ function cpuMs(fn: () => unknown): number {
 }
 
 export const filterBenchmarks: Benchmark[] = [
+  {
+    name: 'filters-each',
+    description:
+      'every PyRadiomics image type, z-score normalisation and linear resampling to 1 mm on a 256×256×100 volume (0.7×0.7×1.5 mm), whole image, CPU ms of one run (LBP3D: a 60×60×30 ROI box)',
+    async run() {
+      const v = n4Volume();
+      const mask: Volume<Uint8Array> = { ...v, data: new Uint8Array(v.data.length) };
+      for (let k = 35; k < 65; k++)
+        for (let j = 98; j < 158; j++) for (let i = 98; i < 158; i++) mask.data[i + 256 * (j + 256 * k)] = 1;
+      const out: Record<string, number> = {};
+      for (const sigma of [1, 3, 5]) out[`log_sigma${sigma}mm_CpuMs`] = cpuMs(() => laplacianOfGaussian(v, sigma));
+      out.wavelet_coif1_8bands_CpuMs = cpuMs(() => waveletImages(v));
+      out.square_CpuMs = cpuMs(() => squareImage(v));
+      out.squareRoot_CpuMs = cpuMs(() => squareRootImage(v));
+      out.logarithm_CpuMs = cpuMs(() => logarithmImage(v));
+      out.exponential_CpuMs = cpuMs(() => exponentialImage(v));
+      out.gradient_CpuMs = cpuMs(() => gradientMagnitudeImage(v));
+      out.lbp2D_r1_p8_CpuMs = cpuMs(() => lbp2DImage(v, { radius: 1, samples: 8, method: 'uniform', force2Ddimension: 0 }));
+      out.lbp3D_roi_CpuMs = cpuMs(() => lbp3DImages(v, mask, 1, { levels: 2, icosphereRadius: 1, icosphereSubdivision: 1 }));
+      out.zscore_CpuMs = cpuMs(() => zScoreNormalize(v));
+      out.resample_linear_1mm_CpuMs = cpuMs(() =>
+        resampleLinear(v, {
+          size: [179, 179, 150],
+          spacingMm: [1, 1, 1],
+          originMm: v.originMm,
+          direction: v.direction,
+        }),
+      );
+      return out;
+    },
+  },
   {
     name: 'filters-gabor',
     description:
