@@ -1,0 +1,77 @@
+/**
+ * The figures and checklist of an analysis that go beyond its stored result: Kaplan–Meier curves
+ * and the correlation heatmap (they need the analysis's table again), the flow diagram (it needs
+ * the study's exclusions) and the prefilled TRIPOD/CLEAR checklist. One place builds them for the
+ * report folder, the export buttons and the CLI, so all three write the same files.
+ */
+import { StatsInputError } from '../compute/stats/common.js';
+import { loadAnalysisTable, type AnalysisTable, type TableSource } from './analysisTable.js';
+import type { ChartEntry } from './charts/index.js';
+import { correlationOption, kaplanMeierOption } from './charts/study.js';
+import type { ChecklistItem, SurvivalRequest } from './charts/studyTypes.js';
+import { reportingChecklist } from './checklist.js';
+import { correlationFigure } from './correlation.js';
+import { flowDiagramSvg, studyFlow, type CohortFlowInput } from './flow.js';
+import { kaplanMeierFigure } from './survival.js';
+
+export interface StudyFigureOptions {
+  survival?: SurvivalRequest[];
+  correlation?: { method: 'pearson' | 'spearman'; clustered: boolean };
+  cohortFlow?: CohortFlowInput | null;
+  software: { name: string; version: string };
+}
+
+export interface StudyFigures {
+  charts: ChartEntry[];
+  flowSvg: string;
+  checklist: ChecklistItem[];
+  warnings: string[];
+}
+
+export const kmChartId = (req: SurvivalRequest): string =>
+  `km-${req.event}-${req.group.by === 'radscore' ? 'risk' : req.group.column}-${req.set}`
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/-$/, '');
+
+export function studyFigures(src: TableSource, opts: StudyFigureOptions): StudyFigures {
+  const warnings: string[] = [];
+  const charts: StudyFigures['charts'] = [];
+  let table: AnalysisTable | null = null;
+  try {
+    table = loadAnalysisTable(src);
+  } catch (e) {
+    if (!(e instanceof StatsInputError)) throw e;
+    warnings.push(`Kaplan–Meier and correlation figures left out: ${e.message}`);
+  }
+  let survival = false;
+  let correlation = false;
+  if (table) {
+    for (const req of opts.survival ?? []) {
+      const fd = kaplanMeierFigure(src.result, table, req);
+      survival ||= req.group.by === 'radscore';
+      charts.push({
+        id: kmChartId(req),
+        group: 'km',
+        title: `Kaplan–Meier — ${req.event}`,
+        option: kaplanMeierOption(fd),
+      });
+    }
+    try {
+      const c = correlationFigure(src.result, table, opts.correlation ?? { method: 'pearson', clustered: true });
+      charts.push({ id: 'correlation', group: 'correlation', title: 'Feature correlations', option: correlationOption(c) });
+      correlation = true;
+    } catch (e) {
+      if (!(e instanceof StatsInputError)) throw e;
+      warnings.push(`Correlation heatmap left out: ${e.message}`);
+    }
+  }
+  const flowSvg = flowDiagramSvg(studyFlow(src.result, opts.cohortFlow ?? null));
+  const checklist = reportingChecklist(src.result, {
+    software: opts.software,
+    cohortFlow: !!opts.cohortFlow,
+    survival,
+    correlation,
+  });
+  return { charts, flowSvg, checklist, warnings };
+}
