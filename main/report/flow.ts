@@ -19,7 +19,8 @@ const distinct = (xs: readonly string[]): number => new Set(xs).size;
 export function studyFlow(r: AnalysisResult, cohort: CohortFlowInput | null): StudyFlow {
   const main: StudyFlow['main'] = [];
   const excluded: StudyFlow['excluded'] = [];
-  if (cohort && cohort.steps.length) {
+  // A study without patients (the analysis came from a table only) has no screening to show.
+  if (cohort && cohort.steps.length && cohort.steps[0]!.remaining > 0) {
     main.push({ label: 'Patients assessed for eligibility', patients: cohort.steps[0]!.remaining });
     for (const s of cohort.steps.slice(1))
       if (s.excluded && (s.excluded.patients > 0 || s.excluded.lesions > 0))

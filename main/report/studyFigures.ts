@@ -69,7 +69,7 @@ export function studyFigures(src: TableSource, opts: StudyFigureOptions): StudyF
   const flowSvg = flowDiagramSvg(studyFlow(src.result, opts.cohortFlow ?? null));
   const checklist = reportingChecklist(src.result, {
     software: opts.software,
-    cohortFlow: !!opts.cohortFlow,
+    cohortFlow: !!opts.cohortFlow && (opts.cohortFlow.steps[0]?.remaining ?? 0) > 0,
     survival,
     correlation,
   });

@@ -2,7 +2,10 @@
  * The report API (main/api/report.ts, main/services/report/service.ts) over the router: figure
  * data of a stored analysis equals figureData() of its result (same code path as the exports),
  * one figure exports as SVG or PNG by its id, and bad input is refused with a message naming
- * what was wrong (unknown analysis, unknown figure) while writing nothing.
+ * what was wrong (unknown analysis, unknown figure) while writing nothing. The study figures
+ * (report.study): Kaplan–Meier by a column has one curve per level whose sizes add up to the
+ * analysed rows (exact), the correlation matrix is symmetric with a unit diagonal, the flow's sets
+ * equal the split counts, and an unknown column is refused by name.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -61,5 +64,57 @@ describe('report API', () => {
       code: 'NOT_FOUND',
       message: 'There is no analysis 999 in this study.',
     });
+  });
+
+  it('returns Kaplan–Meier, correlation, flow and checklist data, and exports the KM and flow figures', async () => {
+    const survival = { time: 'pfs_months', event: 'pfs_event', group: { by: 'column', column: 'grade' }, set: 'all' } as const;
+    const r = await services.router.call('report.study', { id, survival, correlation: { method: 'spearman', clustered: false } });
+    expect(r.ok).toBe(true);
+    const d = (
+      r as {
+        data: {
+          km: { groups: { label: string; n: number }[]; logRank: { pValue: number } };
+          correlation: { r: number[][]; method: string };
+          flow: { sets: { patients: number }[] };
+          checklist: { item: string }[];
+          columns: { name: string; numeric: boolean; levels: string[] | null }[];
+          warnings: string[];
+        };
+      }
+    ).data;
+    expect(d.warnings).toEqual([]);
+    expect(d.km.groups.map((g) => g.label)).toEqual(['G2', 'G3']);
+    expect(d.km.groups.reduce((s, g) => s + g.n, 0)).toBe(result.rows.n);
+    expect(d.km.logRank.pValue).toBeGreaterThan(0);
+    expect(d.correlation.method).toBe('spearman');
+    d.correlation.r.forEach((row, i) => {
+      expect(row[i]).toBe(1);
+      row.forEach((v, j) => expect(v).toBe(d.correlation.r[j]![i]));
+    });
+    const c = result.split.counts;
+    expect(d.flow.sets.map((s) => s.patients)).toEqual([c.train.groups, c.test.groups, c.external.groups]);
+    expect(d.checklist.some((i) => i.item === '14a')).toBe(true);
+    expect(d.columns.find((x) => x.name === 'grade')).toEqual({ name: 'grade', numeric: false, levels: ['G2', 'G3'] });
+    expect(d.columns.find((x) => x.name === 'pfs_months')!.numeric).toBe(true);
+
+    const bad = await services.router.call('report.study', { id, survival: { ...survival, event: 'os_event' } });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect((bad as { error: { message: string } }).error.message).toContain("has no event column 'os_event'");
+
+    const dir = path.join(t.dir, 'study');
+    const km = await services.router.call('report.export', { id, dir, format: 'svg', chart: 'km-pfs-event-grade-all', survival });
+    expect(km).toMatchObject({ ok: true, data: { files: ['km-pfs-event-grade-all.svg'] } });
+    expect(readFileSync(path.join(dir, 'km-pfs-event-grade-all.svg'), 'utf8')).toContain('Number at risk');
+    const flow = await services.router.call('report.export', { id, dir, format: 'png', chart: 'flow', dpi: 300 });
+    expect(flow).toMatchObject({ ok: true, data: { files: ['flow_300dpi.png'] } });
+    expect(pngDpi(readFileSync(path.join(dir, 'flow_300dpi.png')))).toBe(300);
+    const noKm = await services.router.call('report.export', {
+      id,
+      dir: path.join(t.dir, 'none'),
+      format: 'svg',
+      survival: { ...survival, time: 'nope' },
+    });
+    expect(noKm).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(existsSync(path.join(t.dir, 'none'))).toBe(false);
   });
 });
