@@ -14,6 +14,7 @@ import type { AnalysisResult } from '../../../main/compute/ml/analysis.js';
 import { figureData } from '../../../main/report/figureData.js';
 import { pngDpi } from '../../../main/report/render.js';
 import { createServices, type Services } from '../../../main/services/index.js';
+import { openStudy } from '../../../db/study-file.js';
 import { tmpDir } from '../../helpers/tmp.js';
 import { runFixture, storeInStudy } from './fixture.js';
 
@@ -21,10 +22,11 @@ const t = tmpDir('radstudy-report-service-');
 let services: Services;
 let result: AnalysisResult;
 let id: number;
+let study: string;
 beforeAll(async () => {
   const f = runFixture(t.dir);
   result = f.result;
-  const study = path.join(t.dir, 'svc.radstudy');
+  study = path.join(t.dir, 'svc.radstudy');
   id = storeInStudy(study, result, f.dataFile);
   services = createServices({ mode: 'test', configDir: t.dir });
   const opened = await services.router.call('study.open', { path: study });
@@ -116,5 +118,39 @@ describe('report API', () => {
     });
     expect(noKm).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(existsSync(path.join(t.dir, 'none'))).toBe(false);
+  });
+
+  it("draws the flow from the study's patients and exclusion reasons to the analysis sets", async () => {
+    // The study's cohort: the fixture's 160 patients plus 5 more, excluded for a missing DCE series.
+    expect((await services.router.call('study.close', {})).ok).toBe(true);
+    const h = openStudy(study);
+    h.db.prepare("INSERT INTO center(code, name) VALUES ('CQ', 'CQ')").run();
+    const add = h.db.prepare('INSERT INTO patient(code, center_id) VALUES (?, 1)');
+    for (let p = 0; p < 165; p++) add.run(`P${p}`);
+    h.close();
+    expect((await services.router.call('study.open', { path: study })).ok).toBe(true);
+    for (let p = 160; p < 165; p++) {
+      const x = await services.router.call('cohort.exclude', {
+        patientCode: `P${p}`,
+        reasonCode: 'NO_DCE',
+        reasonLabel: 'No DCE series',
+      });
+      expect(x.ok).toBe(true);
+    }
+    const r = await services.router.call('report.study', { id });
+    const d = (
+      r as {
+        data: {
+          flow: { main: { label: string; patients: number }[]; excluded: { label: string; patients: number }[] };
+          flowSvg: string;
+          checklist: { item: string; status: string }[];
+        };
+      }
+    ).data;
+    expect(d.flow.main.map((b) => b.patients)).toEqual([165, 160, 160, 160]);
+    expect(d.flow.main[0]!.label).toBe('Patients assessed for eligibility');
+    expect(d.flow.excluded).toEqual([{ at: 0, label: 'No DCE series', patients: 5 }]);
+    expect(d.flowSvg).toContain('No DCE series: n = 5 patients');
+    expect(d.checklist.find((i) => i.item === '13a')!.status).toBe('reported');
   });
 });
