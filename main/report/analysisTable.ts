@@ -77,3 +77,39 @@ export function describeColumns(t: AnalysisTable): { name: string; numeric: bool
     return { name, numeric, levels: distinct.length <= 12 ? distinct.sort() : null };
   });
 }
+
+/** The study's cohort table (main/services/cohort/table.ts): one row per lesion, keyed columns. */
+export interface CohortColumnsSource {
+  columns: { key: string }[];
+  rows: string[][];
+}
+
+/**
+ * The analysis table with the study's patient-level cohort variables it lacks (follow-up time,
+ * events, clinical groups), matched by patient code: a variable is added only when it has one value
+ * per patient (lesion-level variables would be ambiguous for multifocal patients).
+ */
+export function withCohortColumns(t: AnalysisTable, cohort: CohortColumnsSource, patients: readonly string[]): AnalysisTable {
+  const pi = cohort.columns.findIndex((c) => c.key === 'patient');
+  if (pi < 0 || cohort.rows.length === 0) return t;
+  const have = new Set(t.header);
+  const extra: { key: string; j: number; byPatient: Map<string, string> }[] = [];
+  cohort.columns.forEach((c, j) => {
+    if (have.has(c.key) || ['center', 'patient', 'lesion'].includes(c.key)) return;
+    const byPatient = new Map<string, string>();
+    for (const r of cohort.rows) {
+      const p = String(r[pi] ?? '');
+      const v = String(r[j] ?? '').trim();
+      const seen = byPatient.get(p);
+      if (seen !== undefined && seen !== v) return;
+      byPatient.set(p, v);
+    }
+    extra.push({ key: c.key, j, byPatient });
+  });
+  if (extra.length === 0) return t;
+  return {
+    ...t,
+    header: [...t.header, ...extra.map((e) => e.key)],
+    cells: t.cells.map((row, i) => [...row, ...extra.map((e) => e.byPatient.get(String(patients[i] ?? '')) ?? '')]),
+  };
+}

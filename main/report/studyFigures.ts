@@ -18,6 +18,8 @@ export interface StudyFigureOptions {
   survival?: SurvivalRequest[];
   correlation?: { method: 'pearson' | 'spearman'; clustered: boolean };
   cohortFlow?: CohortFlowInput | null;
+  /** Adds columns to the analysis table (the study's cohort variables), e.g. withCohortColumns. */
+  extendTable?: (t: AnalysisTable) => AnalysisTable;
   software: { name: string; version: string };
 }
 
@@ -40,6 +42,7 @@ export function studyFigures(src: TableSource, opts: StudyFigureOptions): StudyF
   let table: AnalysisTable | null = null;
   try {
     table = loadAnalysisTable(src);
+    if (opts.extendTable) table = opts.extendTable(table);
   } catch (e) {
     if (!(e instanceof StatsInputError)) throw e;
     warnings.push(`Kaplan–Meier and correlation figures left out: ${e.message}`);

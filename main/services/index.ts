@@ -65,7 +65,12 @@ export function createServices(opts: ServicesOptions): Services {
     return jobs.onStudyClosing();
   };
   const version = appVersion();
-  const report = new ReportService(analysis, version, () => cohort.flow());
+  const report = new ReportService(
+    analysis,
+    version,
+    () => cohort.flow(),
+    () => cohort.table(),
+  );
 
   const handlers: Handlers = {
     'system.health': () => ({

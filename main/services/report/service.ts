@@ -13,7 +13,13 @@ import { reloadDataset, writeReport } from '../../report/writeReport.js';
 import { tablesToDocx, tablesToXlsx } from '../../report/writeTables.js';
 import type { AnalysisService } from '../analysis/service.js';
 import { StatsInputError } from '../../compute/stats/common.js';
-import { describeColumns, loadAnalysisTable } from '../../report/analysisTable.js';
+import {
+  describeColumns,
+  loadAnalysisTable,
+  withCohortColumns,
+  type AnalysisTable,
+  type CohortColumnsSource,
+} from '../../report/analysisTable.js';
 import type { ChartEntry } from '../../report/charts/index.js';
 import type { SurvivalRequest } from '../../report/charts/studyTypes.js';
 import { checklistTable } from '../../report/checklist.js';
@@ -41,7 +47,21 @@ export class ReportService {
     private readonly version: string,
     /** The open study's exclusion flow (cohort service), null when it cannot be read. */
     private readonly cohortFlow: () => CohortFlowInput | null = () => null,
+    /** The open study's cohort table, whose patient-level variables KM and grouping may use. */
+    private readonly cohortTable: () => CohortColumnsSource | null = () => null,
   ) {}
+
+  private extendTable(result: AnalysisResult): (t: AnalysisTable) => AnalysisTable {
+    return (t) => {
+      let cohort: CohortColumnsSource | null = null;
+      try {
+        cohort = this.cohortTable();
+      } catch {
+        cohort = null;
+      }
+      return cohort ? withCohortColumns(t, cohort, result.rows.groups) : t;
+    };
+  }
 
   private flowOrNull(): CohortFlowInput | null {
     try {
@@ -57,7 +77,7 @@ export class ReportService {
     const warnings: string[] = [];
     let table: ReturnType<typeof loadAnalysisTable> | null = null;
     try {
-      table = loadAnalysisTable(src);
+      table = this.extendTable(src.result)(loadAnalysisTable(src));
     } catch (e) {
       if (!(e instanceof StatsInputError)) throw e;
       warnings.push(e.message);
@@ -78,6 +98,7 @@ export class ReportService {
       ...(p.survival ? { survival: [p.survival] } : {}),
       ...(p.correlation ? { correlation: p.correlation } : {}),
       cohortFlow: cohort,
+      extendTable: this.extendTable(src.result),
       software: { name: 'RadStudy', version: this.version },
     });
     return {
@@ -115,6 +136,7 @@ export class ReportService {
       ...(p.survival ? { survival: [p.survival] } : {}),
       ...(p.correlation ? { correlation: p.correlation } : {}),
       cohortFlow: this.flowOrNull(),
+      extendTable: this.extendTable(src.result),
     };
     // Every figure, table and checklist is computed before anything is written: bad input writes nothing.
     const study = userError('Export', () => studyFigures(src, { ...studyOpts, software: src.software }));

@@ -127,6 +127,17 @@ describe('report API', () => {
     h.db.prepare("INSERT INTO center(code, name) VALUES ('CQ', 'CQ')").run();
     const add = h.db.prepare('INSERT INTO patient(code, center_id) VALUES (?, 1)');
     for (let p = 0; p < 165; p++) add.run(`P${p}`);
+    // Overall survival is in the study's cohort only (not in the analysis table): one lesion each,
+    // os_months = p mod 37 + 1, death for every third patient.
+    const lesion = h.db.prepare("INSERT INTO lesion(patient_id, code) VALUES (?, 'L1')");
+    const value = h.db.prepare(
+      'INSERT INTO patient_value(patient_id, variable_id, num) VALUES (?, (SELECT id FROM variable WHERE name = ?), ?)',
+    );
+    for (let p = 1; p <= 165; p++) {
+      lesion.run(p);
+      value.run(p, 'os_months', ((p - 1) % 37) + 1);
+      value.run(p, 'os_event', (p - 1) % 3 === 0 ? 1 : 0);
+    }
     h.close();
     expect((await services.router.call('study.open', { path: study })).ok).toBe(true);
     for (let p = 160; p < 165; p++) {
@@ -152,5 +163,16 @@ describe('report API', () => {
     expect(d.flow.excluded).toEqual([{ at: 0, label: 'No DCE series', patients: 5 }]);
     expect(d.flowSvg).toContain('No DCE series: n = 5 patients');
     expect(d.checklist.find((i) => i.item === '13a')!.status).toBe('reported');
+
+    // Kaplan–Meier on the cohort's os_months / os_event, matched to the 160 analysed patients by code.
+    const os = await services.router.call('report.study', {
+      id,
+      survival: { time: 'os_months', event: 'os_event', group: { by: 'column', column: 'grade' }, set: 'all' },
+    });
+    expect(os.ok).toBe(true);
+    const km = (os as { data: { km: { groups: { n: number; events: number }[] } } }).data.km;
+    expect(km.groups.reduce((a, g) => a + g.n, 0)).toBe(160);
+    // Deaths among P0..P159: p mod 3 = 0 → 54 (counted by hand: 0, 3, …, 159).
+    expect(km.groups.reduce((a, g) => a + g.events, 0)).toBe(54);
   });
 });
