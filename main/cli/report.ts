@@ -11,6 +11,7 @@ import type { ReportSource } from '../report/writeReport.js';
 import { StatsInputError } from '../compute/stats/common.js';
 import type { SurvivalRequest } from '../report/charts/studyTypes.js';
 import type { CohortFlowInput } from '../report/flow.js';
+import { withCohortColumns, type CohortColumnsSource } from '../report/analysisTable.js';
 
 /** Where `radstudy report` writes and how it reports its exit code (tests pass their own). */
 export interface ReportIo {
@@ -33,7 +34,7 @@ class ReportInputError extends Error {}
 async function fromStudy(
   study: string,
   analysis: string,
-): Promise<Omit<ReportSource, 'software'> & { cohortFlow: CohortFlowInput | null }> {
+): Promise<Omit<ReportSource, 'software'> & { cohortFlow: CohortFlowInput | null; cohort: CohortColumnsSource | null }> {
   const services = createServices({ mode: 'test' });
   try {
     const opened = await services.router.call('study.open', { path: path.resolve(study), readOnly: true });
@@ -50,11 +51,13 @@ async function fromStudy(
     if (!got.ok) throw new ReportInputError(got.error.message);
     const { summary, result } = got.data as { summary: AnalysisSummary; result: unknown };
     const flow = await services.router.call('cohort.flow', {});
+    const cohort = await services.router.call('cohort.table', {});
     return {
       result: result as AnalysisResult,
       dataSource: summary.dataSource,
       dataSha256: summary.dataSha256,
       cohortFlow: flow.ok ? (flow.data as CohortFlowInput) : null,
+      cohort: cohort.ok ? (cohort.data as CohortColumnsSource) : null,
     };
   } finally {
     await services.shutdown();
@@ -165,6 +168,10 @@ export function registerReportCommand(program: Command, io: ReportIo = processIo
                 ...(km ? { survival: [km] } : {}),
                 correlation: { method: opts.correlation, clustered: true },
                 cohortFlow: (src as { cohortFlow?: CohortFlowInput | null }).cohortFlow ?? null,
+                extendTable: (t) => {
+                  const cohort = (src as { cohort?: CohortColumnsSource | null }).cohort;
+                  return cohort ? withCohortColumns(t, cohort, src.result.rows.groups) : t;
+                },
               },
             },
           );
