@@ -78,3 +78,25 @@ export function studyFigures(src: TableSource, opts: StudyFigureOptions): StudyF
   });
   return { charts, flowSvg, checklist, warnings };
 }
+
+/** Methods sentences for the study figures that were made (appended to the methods paragraph). */
+export function studyMethods(opts: Pick<StudyFigureOptions, 'survival' | 'correlation'>, made: StudyFigures): string {
+  const out: string[] = [];
+  const km = opts.survival ?? [];
+  if (km.length && made.charts.some((c) => c.group === 'km')) {
+    out.push(
+      'Survival was estimated with the Kaplan–Meier method (95% confidence intervals on the log scale, Greenwood variance) and compared between groups with the log-rank test.',
+    );
+    if (km.some((k) => k.group.by === 'radscore'))
+      out.push(
+        'Patients were divided into high- and low-risk groups at the median predicted risk of the training set, and the same cut-off was applied to the test and external sets.',
+      );
+  }
+  if (made.charts.some((c) => c.group === 'correlation')) {
+    const m = opts.correlation?.method ?? 'pearson';
+    out.push(
+      `Correlations between the selected features were computed on the training set (${m === 'pearson' ? 'Pearson' : 'Spearman'} coefficients) and ordered by average-linkage hierarchical clustering on 1 − |r|.`,
+    );
+  }
+  return out.join(' ');
+}

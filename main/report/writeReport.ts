@@ -17,7 +17,7 @@ import { figureData } from './figureData.js';
 import { methodsParagraph } from './methods.js';
 import { renderSvg, svgToPng } from './render.js';
 import { checklistTable } from './checklist.js';
-import { studyFigures, type StudyFigureOptions } from './studyFigures.js';
+import { studyFigures, studyMethods, type StudyFigureOptions } from './studyFigures.js';
 import { reportTables } from './tables.js';
 import { tablesToDocx, tablesToXlsx, tableToCsv } from './writeTables.js';
 
@@ -103,7 +103,8 @@ export async function writeReport(dir: string, src: ReportSource, opts: ReportOp
   const { ds, warning } = reloadDataset(src);
   if (warning) warnings.push(warning);
   const tables = [...reportTables(r, ds), checklistTable(study.checklist)];
-  const methods = methodsParagraph(r, src.software);
+  const extra = studyMethods(opts.study ?? {}, study);
+  const methods = methodsParagraph(r, src.software) + (extra ? ` ${extra}` : '');
   put('tables/tables.xlsx', await tablesToXlsx(tables));
   for (const t of tables) put(`tables/${t.id}.csv`, tableToCsv(t));
   put('tables/tables.docx', await tablesToDocx(tables, methods));

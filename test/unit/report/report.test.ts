@@ -167,6 +167,9 @@ describe('radstudy report', () => {
     expect(methods).toContain('univariate Mann–Whitney U test filtering (p < 0.05)');
     expect(methods).toContain('20 bootstrap resamples');
     expect(methods).toContain('logistic regression ("Rad-score (LR)")');
+    expect(methods).toContain('compared between groups with the log-rank test');
+    expect(methods).toContain('at the median predicted risk of the training set');
+    expect(methods).toContain('(Pearson coefficients) and ordered by average-linkage hierarchical clustering');
 
     // The bundle re-runs: same predictions exactly.
     const manifest = JSON.parse(readFileSync(path.join(out, 'reproducibility', 'manifest.json'), 'utf8')) as {
