@@ -25,7 +25,7 @@ import type { SurvivalRequest } from '../../report/charts/studyTypes.js';
 import { checklistTable } from '../../report/checklist.js';
 import { correlationFigure } from '../../report/correlation.js';
 import { flowDiagramSvg, studyFlow, type CohortFlowInput } from '../../report/flow.js';
-import { studyFigures } from '../../report/studyFigures.js';
+import { studyFigures, studyMethods } from '../../report/studyFigures.js';
 import { kaplanMeierFigure } from '../../report/survival.js';
 
 type CorrelationRequest = { method: 'pearson' | 'spearman'; clustered: boolean };
@@ -176,7 +176,10 @@ export class ReportService {
     warnings.push(...study.warnings);
     const tables = [...reportTables(src.result, ds), checklistTable(study.checklist)];
     if (p.format === 'xlsx') put('tables.xlsx', await tablesToXlsx(tables));
-    else put('tables.docx', await tablesToDocx(tables, methodsParagraph(src.result, src.software)));
+    else {
+      const extra = studyMethods(studyOpts, study);
+      put('tables.docx', await tablesToDocx(tables, methodsParagraph(src.result, src.software) + (extra ? ` ${extra}` : '')));
+    }
     return { dir, files, warnings };
   }
 }
