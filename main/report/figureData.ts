@@ -112,7 +112,17 @@ function calibrationOf(
   });
   let corrected: CalibrationSeries['corrected'] = null;
   const b = model.bootstrap;
-  if (set === 'train' && b && Number.isFinite(b.corrected.slope) && Number.isFinite(b.corrected.intercept)) {
+  const curve = b?.calibration;
+  if (set === 'train' && b && curve) {
+    // rms::calibrate: apparent lowess curve minus the mean bootstrap optimism at each grid point.
+    corrected = { predicted: [], observed: [], B: b.B };
+    curve.predicted.forEach((x, k) => {
+      const v = curve.corrected[k];
+      if (v === null || v === undefined || !Number.isFinite(v)) return;
+      corrected!.predicted.push(round(x));
+      corrected!.observed.push(round(Math.min(1, Math.max(0, v))));
+    });
+  } else if (set === 'train' && b && Number.isFinite(b.corrected.slope) && Number.isFinite(b.corrected.intercept)) {
     const xs = Array.from({ length: 50 }, (_, k) => 0.01 + (0.98 * k) / 49).filter((v) => v >= lo && v <= hi);
     corrected = {
       predicted: xs.map((v) => round(v)),

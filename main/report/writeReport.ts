@@ -16,6 +16,8 @@ import { chartCatalogue } from './charts/index.js';
 import { figureData } from './figureData.js';
 import { methodsParagraph } from './methods.js';
 import { renderSvg, svgToPng } from './render.js';
+import { checklistTable } from './checklist.js';
+import { studyFigures, studyMethods, type StudyFigureOptions } from './studyFigures.js';
 import { reportTables } from './tables.js';
 import { tablesToDocx, tablesToXlsx, tableToCsv } from './writeTables.js';
 
@@ -32,6 +34,8 @@ export interface ReportOptions {
   dpi?: number[];
   /** Only these figure groups (default all). */
   groups?: string[];
+  /** Kaplan–Meier figures, the correlation method, and the study's exclusion flow (main/report/studyFigures.ts). */
+  study?: Omit<StudyFigureOptions, 'software'>;
 }
 
 export interface ReportWritten {
@@ -74,6 +78,9 @@ export async function writeReport(dir: string, src: ReportSource, opts: ReportOp
     files.push(rel);
   };
   const r = src.result;
+  // Computed first: a bad Kaplan–Meier request (unknown column, bad value) writes nothing.
+  const study = studyFigures(src, { ...opts.study, software: src.software });
+  warnings.push(...study.warnings);
   const dpis = opts.dpi ?? [300, 600];
   const fd = figureData(r);
   for (const c of chartCatalogue(fd)) {
@@ -82,10 +89,22 @@ export async function writeReport(dir: string, src: ReportSource, opts: ReportOp
     put(`figures/${c.id}.svg`, svg);
     for (const dpi of dpis) put(`figures/${c.id}_${dpi}dpi.png`, svgToPng(svg, dpi));
   }
+  for (const c of study.charts) {
+    if (opts.groups && !opts.groups.includes(c.group)) continue;
+    const svg = renderSvg(c.option);
+    put(`figures/${c.id}.svg`, svg);
+    for (const dpi of dpis) put(`figures/${c.id}_${dpi}dpi.png`, svgToPng(svg, dpi));
+  }
+  if (!opts.groups || opts.groups.includes('flow')) {
+    put('figures/flow.svg', study.flowSvg);
+    const w = Number(/width="(\d+)"/.exec(study.flowSvg)?.[1] ?? 640);
+    for (const dpi of dpis) put(`figures/flow_${dpi}dpi.png`, svgToPng(study.flowSvg, dpi, w));
+  }
   const { ds, warning } = reloadDataset(src);
   if (warning) warnings.push(warning);
-  const tables = reportTables(r, ds);
-  const methods = methodsParagraph(r, src.software);
+  const tables = [...reportTables(r, ds), checklistTable(study.checklist)];
+  const extra = studyMethods(opts.study ?? {}, study);
+  const methods = methodsParagraph(r, src.software) + (extra ? ` ${extra}` : '');
   put('tables/tables.xlsx', await tablesToXlsx(tables));
   for (const t of tables) put(`tables/${t.id}.csv`, tableToCsv(t));
   put('tables/tables.docx', await tablesToDocx(tables, methods));

@@ -66,7 +66,12 @@ export function createServices(opts: ServicesOptions): Services {
     return jobs.onStudyClosing();
   };
   const version = appVersion();
-  const report = new ReportService(analysis, version);
+  const report = new ReportService(
+    analysis,
+    version,
+    () => cohort.flow(),
+    () => cohort.table(),
+  );
 
   const handlers: Handlers = {
     'system.health': () => ({
@@ -174,6 +179,7 @@ export function createServices(opts: ServicesOptions): Services {
     'analysis.delete': (input) => analysis.delete(input.id),
     'report.figures': (input) => report.figures(input.id) as unknown as Record<string, unknown>,
     'report.export': (input) => report.export(input),
+    'report.study': (input) => report.study(input),
   };
 
   return {

@@ -13,6 +13,10 @@ import { openBrowser, serve, type Browser, type Served } from './harness.js';
  * Analysis view opens it, and every chart is drawn as SVG with data: the ROC figure has one
  * series per model plus chance and its legend shows the stored AUCs, the DeLong heatmap prints
  * the stored p-value; switching the set redraws; exports write the SVG, PNG, XLSX and DOCX files.
+ * The study figures: Kaplan–Meier curves by rad-score risk group on the external set (defaults
+ * picked from the table's pfs_months / pfs_event), with the number at risk and log-rank p, redrawn
+ * by a column (grade); the correlation heatmap; the flow diagram with the split counts; the
+ * TRIPOD/CLEAR checklist; the KM figure exported as SVG.
  */
 
 let t: ReturnType<typeof tmpDir>;
@@ -97,6 +101,39 @@ describe('Analysis dashboards (Playwright + Debian Chromium)', () => {
     expect(readFileSync(path.join(dir, 'roc-train.svg'), 'utf8')).toContain(
       `AUC ${result.models[0]!.metrics.train!.auc.toFixed(3)}`,
     );
+
+    // Study figures.
+    const kmChart = page.getByTestId('chart-km');
+    await expect.poll(() => kmChart.locator('svg path').count(), { timeout: 20_000 }).toBeGreaterThan(5);
+    expect(await page.getByTestId('km-time').inputValue()).toBe('pfs_months');
+    expect(await page.getByTestId('km-event').inputValue()).toBe('pfs_event');
+    expect(await page.getByTestId('km-set').inputValue()).toBe('external');
+    const kmText = (await kmChart.locator('svg').textContent()) ?? '';
+    expect(kmText).toMatch(/Log-rank p [=<] \d\.\d{3}/);
+    expect(kmText).toContain('Number at risk');
+    const ext = result.split.counts.external.rows;
+    const [hi, lo] = [...kmText.matchAll(/(High|Low) risk \(n = (\d+)/g)].map((m) => Number(m[2]));
+    expect(hi! + lo!).toBe(ext);
+    // Two curves, their censor marks and the at-risk row.
+    expect(Number(await kmChart.locator('[data-chart]').getAttribute('data-series'))).toBeGreaterThanOrEqual(3);
+    await page.getByTestId('km-group').selectOption('column:grade');
+    await page.getByTestId('km-draw').click();
+    await expect.poll(async () => (await kmChart.locator('svg').textContent()) ?? '', { timeout: 10_000 }).toContain('G3 (n = ');
+    const corr = page.getByTestId('chart-correlation');
+    await expect.poll(() => corr.locator('svg path').count(), { timeout: 10_000 }).toBeGreaterThan(5);
+    expect((await corr.locator('svg').textContent()) ?? '').toContain('Feature correlations (Pearson r, clustered');
+    await page.getByTestId('correlation-method').selectOption('spearman');
+    await expect.poll(async () => (await corr.locator('svg').textContent()) ?? '', { timeout: 10_000 }).toContain('Spearman ρ');
+    const flowSrc = decodeURIComponent((await page.getByTestId('flow-image').getAttribute('src')) ?? '');
+    expect(flowSrc).toContain('External validation set');
+    expect(flowSrc).toContain(`n = ${result.split.counts.external.groups} patients`);
+    expect(await page.locator('[data-testid="checklist"] tbody tr').count()).toBeGreaterThan(30);
+    expect(await page.locator('[data-item="TRIPOD-14a"]').textContent()).toContain(
+      `training ${result.split.counts.train.groups} patients`,
+    );
+    await page.getByTestId('km-export-svg').click();
+    await expect.poll(() => existsSync(path.join(dir, 'km-pfs-event-grade-external.svg')), { timeout: 30_000 }).toBe(true);
+    expect(readFileSync(path.join(dir, 'km-pfs-event-grade-external.svg'), 'utf8')).toContain('Number at risk');
     expect(pageErrors()).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 });

@@ -12,12 +12,17 @@
  *   Err⁽¹⁾ = mean over replicates of 1 − AUC on the rows not drawn; R = (Err⁽¹⁾ − err)/(γ − err)
  *   clipped to [0, 1]; w = .632/(1 − .368 R); Err.632+ = (1 − w)·err + w·Err⁽¹⁾.
  *
+ * - The bias-corrected calibration curve of rms::calibrate (method = "boot") from the same
+ *   replicates: lowess curves on the rms grid of predicted risk, apparent minus mean optimism
+ *   (stats/calibrateBootstrap.ts documents the definition; this reuses its curve and grid).
+ *
  * Replicates whose fit fails (one class drawn, a selection step leaving nothing) are skipped and
  * counted, as rms does.
  */
 import { StatsInputError } from '../stats/common.js';
 import { logisticRegression } from '../stats/logistic.js';
 import { aucMannWhitney } from '../stats/roc/curve.js';
+import { seqLength, smoothedCalibration } from '../stats/calibrateBootstrap.js';
 
 /** Fits on the rows `train` (indices into the data, repeats allowed) and returns a predictor of P(y = 1) for any rows. */
 export type FitPredict = (train: Int32Array) => (rows: Int32Array) => Float64Array;
@@ -47,6 +52,12 @@ export interface BootstrapValidation {
   auc632: number;
   auc632plus: number;
   relativeOverfitting: number;
+  /**
+   * rms::calibrate-style curve on 50 predicted risks from the 5th smallest to the 5th largest
+   * apparent prediction: apparent and bias-corrected observed risk (NaN where undefined) and the
+   * replicates contributing at each point. Absent with 10 rows or fewer.
+   */
+  calibration?: { predicted: number[]; apparent: number[]; corrected: number[]; count: number[] };
 }
 
 const P_CLIP = 1e-12;
@@ -89,7 +100,15 @@ export function bootstrapValidate(
   const n = y.length;
   const all = Int32Array.from({ length: n }, (_, i) => i);
   const apparentModel = fitPredict(all);
-  const apparent = performanceIndexes(y, apparentModel(all), true);
+  const pApparent = apparentModel(all);
+  const apparent = performanceIndexes(y, pApparent, true);
+  const yAll = Float64Array.from(y);
+  const sortedApparent = Float64Array.from(pApparent).sort();
+  const grid = n > 10 ? seqLength(sortedApparent[4] as number, sortedApparent[n - 5] as number, 50) : null;
+  const calApparent = grid ? smoothedCalibration(pApparent, yAll, grid) : null;
+  const calTrainSum = new Float64Array(grid?.length ?? 0);
+  const calTestSum = new Float64Array(grid?.length ?? 0);
+  const calCount = new Int32Array(grid?.length ?? 0);
   const sumTrain = new Float64Array(INDEX_NAMES.length);
   const sumTest = new Float64Array(INDEX_NAMES.length);
   let used = 0;
@@ -102,10 +121,14 @@ export function bootstrapValidate(
     let predict: (rows: Int32Array) => Float64Array;
     let tr: PerformanceIndexes;
     let te: PerformanceIndexes;
+    let pSample: Float64Array;
+    let pAll: Float64Array;
     try {
       predict = fitPredict(s);
-      tr = performanceIndexes(yb, predict(s), true);
-      te = performanceIndexes(y, predict(all));
+      pSample = predict(s);
+      pAll = predict(all);
+      tr = performanceIndexes(yb, pSample, true);
+      te = performanceIndexes(y, pAll);
     } catch (e) {
       if (!(e instanceof StatsInputError)) throw e;
       if (reasons.size < 3) reasons.add(e.message);
@@ -120,6 +143,18 @@ export function bootstrapValidate(
       sumTest[j] += te[k];
     });
     used++;
+    if (grid) {
+      const cTrain = smoothedCalibration(pSample, yb, grid);
+      const cTest = smoothedCalibration(pAll, yAll, grid);
+      for (let k = 0; k < grid.length; k++) {
+        const a = (cTrain[k] as number) - (grid[k] as number);
+        const b = (cTest[k] as number) - (grid[k] as number);
+        if (Number.isNaN(a + b)) continue;
+        calTrainSum[k] += a;
+        calTestSum[k] += b;
+        calCount[k]++;
+      }
+    }
     // Out-of-bag rows for .632 / .632+.
     const drawn = new Uint8Array(n);
     for (const i of s) drawn[i] = 1;
@@ -165,5 +200,19 @@ export function bootstrapValidate(
     auc632,
     auc632plus,
     relativeOverfitting: R,
+    ...(grid && calApparent
+      ? {
+          calibration: {
+            predicted: Array.from(grid),
+            apparent: Array.from(calApparent),
+            corrected: Array.from(grid, (_, k) => {
+              const c = calCount[k] as number;
+              const optimism = c > 0 ? ((calTrainSum[k] as number) - (calTestSum[k] as number)) / c : NaN;
+              return (calApparent[k] as number) - optimism;
+            }),
+            count: Array.from(calCount),
+          },
+        }
+      : {}),
   };
 }

@@ -118,7 +118,7 @@ function interpolate(xs: readonly number[], ys: readonly number[], at: ArrayLike
 }
 
 /** R's seq(from, to, length.out = k). */
-function seqLength(from: number, to: number, k: number): Float64Array {
+export function seqLength(from: number, to: number, k: number): Float64Array {
   const out = new Float64Array(k);
   const by = (to - from) / (k - 1);
   for (let i = 0; i < k; i++) out[i] = i === k - 1 ? to : from + i * by;

@@ -15,7 +15,19 @@ import {
 } from './comparison.js';
 
 export type ChartGroup =
-  'comparison' | 'roc' | 'roc-model' | 'delong' | 'calibration' | 'dca' | 'radscore' | 'coefficients' | 'lasso' | 'confusion';
+  | 'comparison'
+  | 'roc'
+  | 'roc-model'
+  | 'delong'
+  | 'calibration'
+  | 'dca'
+  | 'radscore'
+  | 'coefficients'
+  | 'lasso'
+  | 'confusion'
+  // Study figures (main/report/studyFigures.ts): they need the analysis's table or the cohort.
+  | 'km'
+  | 'correlation';
 
 export interface ChartEntry {
   id: string;

@@ -34,8 +34,10 @@ export interface CalibrationSeries {
   /** Apparent curve: lowess (iter = 0) of the outcome on the predicted risk (rms val.prob / calibrate). */
   apparent: { predicted: number[]; observed: number[] };
   /**
-   * Bias-corrected line: the predicted risk recalibrated with the bootstrap optimism-corrected
-   * intercept and slope (rms::validate), expit(a + b·logit(p)); training set only, when bootstrapped.
+   * Bias-corrected curve, training set only, when bootstrapped: rms::calibrate's overfitting-
+   * corrected lowess curve (apparent minus mean bootstrap optimism on its grid of predicted risk);
+   * for results stored before that curve was kept, the predicted risk recalibrated with the
+   * optimism-corrected intercept and slope (rms::validate), expit(a + b·logit(p)).
    */
   corrected: { predicted: number[]; observed: number[]; B: number } | null;
   /** Observed proportion in the ten Hosmer–Lemeshow risk groups. */

@@ -36,14 +36,40 @@ export function fixtureCsv(): string {
   const rng = new Rng(4242);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
   const P = 12;
-  const header = ['patient', 'center', 'her2', 'age', ...Array.from({ length: P }, (_, j) => `DCE2_original_f${j}`)];
+  // Follow-up for the Kaplan–Meier figures, from its own stream so the analysis rows stay the same:
+  // exponential time with hazard rising with f0, censored at a uniform 0–60 months.
+  const fu = new Rng(777);
+  const header = [
+    'patient',
+    'center',
+    'her2',
+    'age',
+    ...Array.from({ length: P }, (_, j) => `DCE2_original_f${j}`),
+    'pfs_months',
+    'pfs_event',
+    'grade',
+  ];
   const lines = [header.join(',')];
   for (let p = 0; p < 160; p++) {
     const f = Array.from({ length: P }, normal);
     const lp = -0.3 + 1.6 * f[0]! - 1.2 * f[1]! + 0.8 * f[2]!;
     const low = rng.nextDouble() < 1 / (1 + Math.exp(-lp));
     const age = Math.round(52 + 10 * normal());
-    lines.push([`P${p}`, p < 110 ? 'CQ' : 'JS', low ? 'low' : 'zero', String(age), ...f.map((v) => v.toPrecision(8))].join(','));
+    const tEvent = -Math.log(1 - fu.nextDouble()) * 30 * Math.exp(-0.7 * f[0]!);
+    const tCensor = 60 * fu.nextDouble();
+    const grade = fu.nextDouble() < 0.5 ? 'G2' : 'G3';
+    lines.push(
+      [
+        `P${p}`,
+        p < 110 ? 'CQ' : 'JS',
+        low ? 'low' : 'zero',
+        String(age),
+        ...f.map((v) => v.toPrecision(8)),
+        Math.min(tEvent, tCensor).toFixed(1),
+        tEvent <= tCensor ? 'yes' : 'no',
+        grade,
+      ].join(','),
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -54,19 +54,49 @@ const f3 = (v: number): string => v.toFixed(3);
 describe('radstudy report', () => {
   it('writes figures, XLSX/CSV/DOCX tables, methods and a bundle from a stored analysis', async () => {
     const out = path.join(t.dir, 'report');
-    const r = await cli('report', '--study', study, '--analysis', 'HER2-low vs HER2-zero', '--out', out, '--dpi', '300');
+    const r = await cli(
+      'report',
+      '--study',
+      study,
+      '--analysis',
+      'HER2-low vs HER2-zero',
+      '--out',
+      out,
+      '--dpi',
+      '300',
+      '--km-time',
+      'pfs_months',
+      '--km-event',
+      'pfs_event',
+    );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/HER2-low vs HER2-zero: \d+ figures, 4 tables/);
+    expect(r.out).toMatch(/HER2-low vs HER2-zero: \d+ figures, 5 tables/);
     for (const f of [
       'roc-external.svg',
       'roc-external_300dpi.png',
       'delong-test.svg',
       'calibration-train.svg',
       'dca-external.svg',
+      // Study figures: KM by rad-score risk group on the external set (default), correlations, flow.
+      'km-pfs-event-risk-external.svg',
+      'km-pfs-event-risk-external_300dpi.png',
+      'correlation.svg',
+      'flow.svg',
+      'flow_300dpi.png',
     ])
       expect(existsSync(path.join(out, 'figures', f)), f).toBe(true);
     expect(pngDpi(readFileSync(path.join(out, 'figures', 'roc-external_300dpi.png')))).toBe(300);
+    const km = readFileSync(path.join(out, 'figures', 'km-pfs-event-risk-external.svg'), 'utf8');
+    expect(km).toMatch(/Log-rank p [=<] \d\.\d{3} \(χ² = \d+\.\d{2}, 1 df\)/);
+    expect(km).toContain('Number at risk');
+    expect(km).toMatch(/High risk \(n = \d+, \d+ events/);
+    // Flow: the fixture study holds no patients (the analysis came from a table), so it starts at the table's rows.
+    const flow = readFileSync(path.join(out, 'figures', 'flow.svg'), 'utf8');
+    expect(flow).not.toContain('Patients assessed for eligibility');
+    expect(flow).toContain('Rows of the analysis table');
+    expect(flow).toContain(`External validation set`);
+    expect(flow).toContain(`n = ${result.split.counts.external.groups} patients`);
     expect(readFileSync(path.join(out, 'figures', 'roc-external.svg'), 'utf8')).toContain(
       `Rad-score (LR): AUC ${f3(result.models[0]!.metrics.external!.auc)}`,
     );
@@ -79,7 +109,17 @@ describe('radstudy report', () => {
       'table1-by-split',
       'model-comparison',
       'coefficients',
+      'checklist',
     ]);
+    // The checklist sheet: TRIPOD 14a with the training counts, KM by risk group reported (item 11).
+    const cl = wb.getWorksheet('checklist')!;
+    const clRows: string[][] = [];
+    cl.eachRow((row) => clRows.push([1, 2, 3, 4, 5, 6].map((k) => String(row.getCell(k).value ?? ''))));
+    const tc = result.split.counts.train;
+    expect(clRows.find((x) => x[1] === '14a')![5]).toContain(`training ${tc.groups} patients, ${tc.events} events`);
+    expect(clRows.find((x) => x[1] === '11')![3]).toBe('reported');
+    expect(clRows.find((x) => x[1] === '13a')![3]).toBe('partly');
+    expect(clRows.filter((x) => x[0] === 'CLEAR').length).toBe(17);
     const ws = wb.getWorksheet('model-comparison')!;
     expect(ws.getRow(2).getCell(4).value).toBe('AUC (95% CI)');
     const m = result.models[0]!.metrics.external!;
@@ -110,6 +150,8 @@ describe('radstudy report', () => {
     expect(xml).toContain(`${f3(m.auc)} (${f3(m.aucCi![0])}–${f3(m.aucCi![1])})`);
     expect(xml).toContain('Table 2. Diagnostic performance of the models');
     expect(xml).not.toMatch(/<w:(left|right) w:val="single"/);
+    expect(xml).toContain('Reporting checklist (TRIPOD, CLEAR), prefilled by RadStudy');
+    expect(xml).toContain('Data leakage prevention');
     expect(xml).toMatch(/<w:top w:val="single"/);
 
     const csv = readFileSync(path.join(out, 'tables', 'model-comparison.csv'), 'utf8');
@@ -125,6 +167,9 @@ describe('radstudy report', () => {
     expect(methods).toContain('univariate Mann–Whitney U test filtering (p < 0.05)');
     expect(methods).toContain('20 bootstrap resamples');
     expect(methods).toContain('logistic regression ("Rad-score (LR)")');
+    expect(methods).toContain('compared between groups with the log-rank test');
+    expect(methods).toContain('at the median predicted risk of the training set');
+    expect(methods).toContain('(Pearson coefficients) and ordered by average-linkage hierarchical clustering');
 
     // The bundle re-runs: same predictions exactly.
     const manifest = JSON.parse(readFileSync(path.join(out, 'reproducibility', 'manifest.json'), 'utf8')) as {
@@ -162,13 +207,34 @@ describe('radstudy report', () => {
       { dpi: [], groups: ['roc'] },
     );
     expect(changed.warnings).toEqual([
+      `Kaplan–Meier and correlation figures left out: the feature table ${dataFile} changed since analysis 'HER2-low vs HER2-zero' ran (SHA-256 differs); re-run the analysis`,
       `Table 1 by outcome left out: ${dataFile} changed since the analysis ran (SHA-256 differs)`,
     ]);
     expect(changed.files.filter((f) => f.endsWith('.csv'))).toEqual([
       'tables/table1-by-split.csv',
       'tables/model-comparison.csv',
       'tables/coefficients.csv',
+      'tables/checklist.csv',
     ]);
+
+    // A Kaplan–Meier request naming a column the table does not have: exit 1, the column named, nothing written.
+    const badOut = path.join(t.dir, 'report-bad');
+    const bad = await cli(
+      'report',
+      '--result',
+      resultsFile,
+      '--data',
+      dataFile,
+      '--out',
+      badOut,
+      '--km-time',
+      'os_months',
+      '--km-event',
+      'pfs_event',
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain("features.csv has no time column 'os_months'");
+    expect(existsSync(badOut)).toBe(false);
 
     const missing = await cli('report', '--study', study, '--analysis', 'nope', '--out', out);
     expect(missing.code).toBe(1);
