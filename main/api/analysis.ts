@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { mutation, query } from './procedure.js';
 
+/**
+ * A split stored in the study (db/migrations/009_splits.sql) as an analysis receives it: set per
+ * patient code, and the fold per repeat of each training patient (empty without folds).
+ */
+export const StoredSplitAssignmentSchema = z
+  .object({
+    name: z.string().min(1),
+    roles: z.record(z.string(), z.enum(['train', 'test', 'external'])),
+    folds: z.record(z.string(), z.array(z.number().int().min(1))),
+  })
+  .strict();
+export type StoredSplitAssignment = z.infer<typeof StoredSplitAssignmentSchema>;
+
 /** Parameters of the `analysis.run` job: a spec (validated by main/compute/ml/spec.ts) and its data. */
 export const AnalysisRunParamsSchema = z
   .object({
@@ -11,6 +24,8 @@ export const AnalysisRunParamsSchema = z
     dataSha256: z.string().length(64),
     /** Inter-reader ICC per feature column, computed from the study for the spec's `icc` step. */
     icc: z.record(z.string(), z.number()).optional(),
+    /** The stored split a spec's `split: { method: 'stored' }` names, read from the study. */
+    storedSplit: StoredSplitAssignmentSchema.optional(),
   })
   .strict();
 export type AnalysisRunParams = z.infer<typeof AnalysisRunParamsSchema>;

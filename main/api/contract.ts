@@ -9,6 +9,7 @@ import { jobsApi } from './jobs.js';
 import { readersApi } from './readers.js';
 import { reportApi } from './report.js';
 import { segmentationApi } from './segmentation.js';
+import { splitsApi } from './splits.js';
 import { studyApi } from './study.js';
 import { systemApi } from './system.js';
 
@@ -31,6 +32,7 @@ export const api = {
   ...readersApi,
   ...exchangeApi,
   ...adjudicationApi,
+  ...splitsApi,
 };
 
 export type Api = typeof api;
@@ -55,5 +57,6 @@ export * from './jobs.js';
 export * from './readers.js';
 export * from './report.js';
 export * from './segmentation.js';
+export * from './splits.js';
 export * from './study.js';
 export * from './system.js';

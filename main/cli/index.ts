@@ -17,6 +17,7 @@ import { registerReportCommand } from './report.js';
 import { registerImageCommands } from './images.js';
 import { registerDeidentifyExport } from './deidentify.js';
 import { registerSegmentationCommands } from './segmentation.js';
+import { registerSplitCommands } from './split.js';
 
 function portNumber(value: string): number {
   const n = Number(value);
@@ -251,6 +252,7 @@ export function buildCli(): Command {
   registerImageCommands(program);
   registerDerivedImageCommands(program);
   registerSegmentationCommands(program);
+  registerSplitCommands(program);
   registerExtractCommand(program);
   registerAnalyzeCommand(program);
   registerReportCommand(program);

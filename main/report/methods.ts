@@ -62,6 +62,8 @@ function describeSplit(spec: AnalysisSpec, r: AnalysisResult): string {
     return `Patients were randomly assigned (${s.stratify ? 'stratified by outcome, ' : ''}${Math.round((1 - s.testFraction) * 100)}:${Math.round(s.testFraction * 100)}, seed ${s.seed ?? spec.seed}) to training and internal test sets (${counts}); all lesions of a patient stayed in one set.`;
   if (s.method === 'center')
     return `Patients from ${s.external.join(', ')} formed the external validation set${s.testFraction > 0 ? `, and ${Math.round(s.testFraction * 100)}% of the remaining patients an internal test set` : ''} (${counts}); all lesions of a patient stayed in one set.`;
+  if (s.method === 'stored')
+    return `Patients were assigned by the split "${s.name}" stored in the study (${counts}); all lesions of a patient stayed in one set.`;
   return `Rows dated on or after ${String(s.cutoff)} formed a temporal validation set (${counts}).`;
 }
 
