@@ -117,6 +117,23 @@ export const AnalysisModelSummarySchema = z.object({
     })
     .nullable()
     .default(null),
+  /** Nested-CV hyper-parameter search (spec 1.1 grid): the final choice and the choice per outer fold. */
+  tuning: z
+    .object({
+      metric: z.string(),
+      chosen: z.record(z.string(), z.unknown()),
+      scores: z.array(z.object({ params: z.record(z.string(), z.unknown()), score: z.number().nullable() })),
+      folds: z.array(
+        z.object({
+          repeat: z.number().int(),
+          fold: z.number().int(),
+          params: z.record(z.string(), z.unknown()),
+          innerScore: z.number().nullable(),
+        }),
+      ),
+    })
+    .nullable()
+    .default(null),
   warnings: z.array(z.string()),
 });
 export const AnalysisSummarySchema = z.object({

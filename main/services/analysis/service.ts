@@ -51,6 +51,16 @@ export function summarize(id: number, createdAt: string, dataSource: string, sha
         notes: st.notes,
       })),
       warnings: m.warnings,
+      tuning: m.tuning
+        ? {
+            metric: m.tuning.inner.metric,
+            chosen: m.tuning.chosen,
+            scores: m.tuning.scores.map((x) => ({ params: x.params, score: x.score })),
+            folds: m.folds.flatMap((f) =>
+              f.params ? [{ repeat: f.repeat, fold: f.fold, params: f.params, innerScore: f.innerScore ?? null }] : [],
+            ),
+          }
+        : null,
       radScore: m.radScore
         ? {
             text: m.radScore.text,
