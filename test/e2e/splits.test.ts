@@ -76,7 +76,7 @@ describe('Splits in the Analysis view (Playwright + Debian Chromium)', () => {
     await page.getByTestId('split-seed').fill('1');
     await page.getByTestId('split-create').click();
     await expect.poll(() => page.getByTestId('split-balance').isVisible(), { timeout: 10_000 }).toBe(true);
-    expect(await page.getByTestId('split-counts').textContent()).toMatch(/63 \/ \d+ \/ 21\s+27 \/ \d+ \/ 9/);
+    expect(await page.getByTestId('split-counts').textContent()).toMatch(/63 \/ 76 \/ 21\s*27 \/ 29 \/ 9/);
     const table = (await page.getByTestId('split-balance-table').textContent()) ?? '';
     expect(table).toMatch(/Outcome \(event\): yes\s*21 \(33\.3%\)\s*9 \(33\.3%\)\s*chi-square\s*1\.000/);
     expect(table).toMatch(/age\s*[\d.]+ (±|\()[^]*(Welch t-test|Mann-Whitney U)\s*0\.\d{3}/);
@@ -94,7 +94,9 @@ describe('Splits in the Analysis view (Playwright + Debian Chromium)', () => {
     await page.getByTestId('analysis-data').fill(dataFile);
     await page.getByTestId('analysis-inspect').click();
     await expect.poll(() => page.getByTestId('analysis-builder').isVisible(), { timeout: 10_000 }).toBe(true);
+    await page.getByTestId('analysis-outcome').selectOption('pcr');
     await page.getByTestId('analysis-positive').selectOption('yes');
+    await page.getByLabel('Features (names or * patterns)').fill('T2_* ADC_*');
     await page.getByTestId('analysis-split-stored').check();
     await page.getByTestId('analysis-tune').check();
     await page.getByLabel('k-nearest neighbours').check();
@@ -112,8 +114,9 @@ describe('Splits in the Analysis view (Playwright + Debian Chromium)', () => {
     await page.getByTestId('analysis-run').click();
     await expect.poll(() => page.getByTestId('analysis-result').isVisible(), { timeout: 90_000 }).toBe(true);
     const metrics = (await page.getByTestId('analysis-metrics').textContent()) ?? '';
-    // The internal test set of the stored split: 27 patients, 32 lesions (rows) at most.
-    expect(metrics).toMatch(/Test\s*\d+ \(\d+\)\s*[01]\.\d{3}/);
+    // Exactly the stored split's lesions: 76 training rows (cross-validated on its folds), 29 internal test rows.
+    expect(metrics).toMatch(/Training \(CV\)\s*76 \(\d+\)\s*[01]\.\d{3}/);
+    expect(metrics).toMatch(/Internal test\s*29 \(\d+\)\s*[01]\.\d{3}/);
     expect(await page.getByTestId('analysis-tuning').textContent()).toMatch(
       /final model\s*n_neighbors = (3|5|9|15)[^]*fold 5: n_neighbors = (3|5|9|15)/,
     );
