@@ -107,6 +107,21 @@ export class SplitService {
     if (rows.length === 0)
       throw new AppError('VALIDATION', 'The study has no (non-excluded) lesions to split; import the cohort first.');
 
+    // A stratified split without a named outcome: the study's one boolean outcome with data (e.g. pcr).
+    if (input.method === 'stratified' && !input.outcome) {
+      const candidates = table.columns
+        .map((c, j) => ({ c, j }))
+        .filter(({ c, j }) => c.variable?.role === 'outcome' && rows.some((r) => r[j] !== ''));
+      const only = candidates.length === 1 ? candidates[0]! : undefined;
+      if (!only || only.c.variable?.type !== 'boolean')
+        throw new AppError(
+          'VALIDATION',
+          `A stratified split needs the outcome to stratify on: name it and its event value (outcome variables with data: ${
+            candidates.map(({ c }) => c.key).join(', ') || 'none'
+          }).`,
+        );
+      input.outcome = { variable: only.c.key, positive: ['yes'] };
+    }
     let outcome: Float64Array | undefined;
     if (input.outcome) {
       const j = variableCol(input.outcome.variable, 'outcome variable');

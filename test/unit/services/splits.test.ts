@@ -120,9 +120,7 @@ describe('splits service', () => {
     expect(await fails('splits.create', { name: 'x', method: 'center', external: ['Z'] })).toMatch(
       /no rows come from center 'Z'/,
     );
-    expect(await fails('splits.create', { name: 'x', method: 'stratified', testFraction: 0.3 })).toMatch(
-      /needs an outcome variable/,
-    );
+    expect(await fails('splits.create', { name: 'x', method: 'random' })).toMatch(/a random split needs a test fraction/);
     expect(await fails('splits.get', { name: 'nope' })).toMatch(/NOT_FOUND There is no split named "nope" .*"main"/);
     expect(tableCounts()).toEqual(before);
   });
@@ -212,9 +210,25 @@ describe('radstudy split', () => {
     const shown = await cli('show', '--study', studyFile, '--name', 'N');
     expect(shown.out).toBe(made.out);
     expect((await cli('show', '--study', studyFile)).out).toMatch(/^N\tstratified\ttrain 63, test 27, external 0 patients/);
-    const bad = await cli('create', '--study', studyFile, '--name', 'M', '--method', 'stratified', '--test', '0.3');
+    // The command without --outcome: the study's one boolean outcome with data (pcr) is used.
+    const short = await cli(
+      'create',
+      '--study',
+      studyFile,
+      '--name',
+      'S',
+      '--method',
+      'stratified',
+      '--test',
+      '0.3',
+      '--seed',
+      '1',
+    );
+    expect(short.code).toBe(0);
+    expect(short.out.split('\n').slice(1, 4)).toEqual(made.out.split('\n').slice(1, 4));
+    const bad = await cli('create', '--study', studyFile, '--name', 'M', '--method', 'center', '--external', 'Z');
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/radstudy split: split: a stratified split needs an outcome variable/);
+    expect(bad.err).toMatch(/radstudy split: split by center: no rows come from center 'Z'/);
     expect((await cli('show', '--study', studyFile, '--name', 'M')).err).toMatch(/There is no split named "M"/);
     services = createServices({ mode: 'test', configDir: t.dir });
   });
