@@ -26,6 +26,7 @@ import { fitStep } from '../../../main/compute/ml/steps.js';
 import { gridCombinations } from '../../../main/compute/ml/tuning.js';
 import { fromColumns, takeColumns } from '../../../main/compute/ml/types.js';
 import { Rng } from '../../../main/compute/stats/random.js';
+import { methodsParagraph } from '../../../main/report/methods.js';
 
 const rng = new Rng(424242);
 const PERMUTATIONS = 4;
@@ -137,6 +138,9 @@ describe('nested-CV grid search', () => {
     expect(m.tuning!.scores).toHaveLength(3);
     expect(m.tuning!.chosen).toEqual(m.tuning!.scores.reduce((a, b) => ((b.score ?? -1) > (a.score ?? -1) ? b : a)).params);
     expect(m.pipeline.model.params).toMatchObject({ lambda: m.tuning!.chosen.lambda });
+    expect(methodsParagraph(r, { name: 'RadStudy', version: 'test' })).toMatch(
+      /nested cross-validation: for "LR-L2" \(lambda ∈ \{0\.01, 1, 100\}\), every combination was scored by the AUC of a 3-fold inner/,
+    );
   });
 
   it('grids are the cartesian product; version 1 specs stay valid and refuse the 1.1 additions', () => {
@@ -197,6 +201,7 @@ describe('analysis on a stored split', () => {
     expect(r.split.counts.test.rows).toBe(16);
     // Four stored folds (not the spec's k = 5).
     expect(r.models[0]!.folds.map((x) => x.fold)).toEqual([1, 2, 3, 4]);
+    expect(methodsParagraph(r, { name: 'RadStudy', version: 'test' })).toMatch(/by the split "main" stored in the study/);
   });
 
   it('refuses data with a patient the split does not know, and a spec run without its split', () => {
