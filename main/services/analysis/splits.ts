@@ -66,6 +66,12 @@ export class SplitService {
         `The study is open read-only (${h.readOnlyReason ?? 'read-only'}); splits cannot be changed.`,
       );
     }
+    // A study upgraded past schema 9 by a build without it lacks the tables (the loader applies only newer numbers).
+    if (!h.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'split'").get())
+      throw new AppError(
+        'MIGRATION_FAILED',
+        `This study file has no split tables (schema 9 was skipped when it was upgraded by an earlier build); stored splits cannot be used in it.`,
+      );
     return h.db;
   }
 
