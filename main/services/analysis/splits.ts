@@ -150,7 +150,8 @@ export class SplitService {
         throw new AppError('VALIDATION', `The variable "${input.dateVariable}" is not a date.`);
       dates = rows.map((r) => r[j]!);
     }
-    const wanted = input.variables ?? (col('age') >= 0 ? ['age'] : []);
+    const hasValues = (j: number): boolean => rows.some((r) => r[j] !== '');
+    const wanted = input.variables ?? (col('age') >= 0 && hasValues(col('age')) ? ['age'] : []);
     const variables: CohortVariable[] = wanted.map((name) => {
       const j = variableCol(name, 'balance variable');
       const v = table.columns[j]!.variable!;
@@ -159,6 +160,8 @@ export class SplitService {
           'VALIDATION',
           `The balance variable "${name}" is ${v.type}; choose a numeric or categorical variable.`,
         );
+      if (!hasValues(j))
+        throw new AppError('VALIDATION', `The balance variable "${name}" has no values in the patients to split.`);
       const continuous = v.type === 'numeric' || v.type === 'integer';
       return {
         name,

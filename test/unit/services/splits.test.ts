@@ -165,6 +165,40 @@ describe('splits service', () => {
   });
 });
 
+describe('split by date', () => {
+  it('patients diagnosed on or after the cut-off are the test set; a patient without a date is named', async () => {
+    const lines = ['patient,center,diagnosis_date,pcr'];
+    for (let p = 0; p < 40; p++)
+      lines.push(`D${p},A,${p === 39 ? '' : `15/0${1 + (p % 9)}/${p < 25 ? 2019 : 2022}`},${p % 2 ? 'yes' : 'no'}`);
+    const file = path.join(t.dir, 'dates.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    await call('cohort.import.commit', {
+      path: file,
+      mapping: {
+        columns: { patient: 'patient.code', center: 'center.code', diagnosis_date: 'var:diagnosis_date', pcr: 'var:pcr' },
+        options: { decimalComma: false, dateOrder: 'DMY' },
+      },
+    });
+    const input = { name: 'temporal', method: 'date', dateVariable: 'diagnosis_date', cutoff: '2021-01-01' };
+    expect(await fails('splits.create', { ...input, dateVariable: 'pcr' })).toMatch(/The variable "pcr" is not a date/);
+    // D39 has no date (the first in the cohort's order), nor do the S patients of the first import.
+    expect(await fails('splits.create', input)).toMatch(/VALIDATION split by date: patient 'D39' has no date/);
+    // Excluded patients are not split: leave out D39, then S00 is named; leave out the S patients too.
+    await call('cohort.exclude', { patientCode: 'D39', reasonCode: 'NO_DATE' });
+    expect(await fails('splits.create', input)).toMatch(/patient 'S00' has no date/);
+    for (let p = 0; p < 90; p++)
+      await call('cohort.exclude', { patientCode: `S${String(p).padStart(2, '0')}`, reasonCode: 'NO_DATE' });
+    expect(await fails('splits.create', { ...input, variables: ['age'] })).toMatch(
+      /The balance variable "age" has no values in the patients to split/,
+    );
+    const d = await call<SplitDetail>('splits.create', input);
+    expect(d.split.counts.train.patients).toBe(25);
+    expect(d.split.counts.test.patients).toBe(14);
+    expect(d.patients.every((p) => (p.set === 'test') === Number(p.patient.slice(1)) >= 25)).toBe(true);
+    expect(d.split.seed).toBeNull();
+  });
+});
+
 describe('radstudy split', () => {
   async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
     const r = { code: 0, out: '', err: '' };
