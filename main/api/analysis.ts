@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { mutation, query } from './procedure.js';
 
+/**
+ * A split stored in the study (db/migrations/012_splits.sql) as an analysis receives it: set per
+ * patient code, and the fold per repeat of each training patient (empty without folds).
+ */
+export const StoredSplitAssignmentSchema = z
+  .object({
+    name: z.string().min(1),
+    roles: z.record(z.string(), z.enum(['train', 'test', 'external'])),
+    folds: z.record(z.string(), z.array(z.number().int().min(1))),
+  })
+  .strict();
+export type StoredSplitAssignment = z.infer<typeof StoredSplitAssignmentSchema>;
+
 /** Parameters of the `analysis.run` job: a spec (validated by main/compute/ml/spec.ts) and its data. */
 export const AnalysisRunParamsSchema = z
   .object({
@@ -11,6 +24,8 @@ export const AnalysisRunParamsSchema = z
     dataSha256: z.string().length(64),
     /** Inter-reader ICC per feature column, computed from the study for the spec's `icc` step. */
     icc: z.record(z.string(), z.number()).optional(),
+    /** The stored split a spec's `split: { method: 'stored' }` names, read from the study. */
+    storedSplit: StoredSplitAssignmentSchema.optional(),
   })
   .strict();
 export type AnalysisRunParams = z.infer<typeof AnalysisRunParamsSchema>;
@@ -101,6 +116,23 @@ export const AnalysisModelSummarySchema = z.object({
       permutation: z
         .object({ baseline: z.number(), repeats: z.number().int(), mean: z.array(z.number()), sd: z.array(z.number()) })
         .nullable(),
+    })
+    .nullable()
+    .default(null),
+  /** Nested-CV hyper-parameter search (spec 1.1 grid): the final choice and the choice per outer fold. */
+  tuning: z
+    .object({
+      metric: z.string(),
+      chosen: z.record(z.string(), z.unknown()),
+      scores: z.array(z.object({ params: z.record(z.string(), z.unknown()), score: z.number().nullable() })),
+      folds: z.array(
+        z.object({
+          repeat: z.number().int(),
+          fold: z.number().int(),
+          params: z.record(z.string(), z.unknown()),
+          innerScore: z.number().nullable(),
+        }),
+      ),
     })
     .nullable()
     .default(null),

@@ -11,6 +11,7 @@ import { readersApi } from './readers.js';
 import { reportApi } from './report.js';
 import { segmentationApi } from './segmentation.js';
 import { segmentationCopyApi } from './segmentationCopy.js';
+import { splitsApi } from './splits.js';
 import { studyApi } from './study.js';
 import { systemApi } from './system.js';
 
@@ -35,6 +36,7 @@ export const api = {
   ...readersApi,
   ...exchangeApi,
   ...adjudicationApi,
+  ...splitsApi,
 };
 
 export type Api = typeof api;
@@ -61,5 +63,6 @@ export * from './readers.js';
 export * from './report.js';
 export * from './segmentation.js';
 export * from './segmentationCopy.js';
+export * from './splits.js';
 export * from './study.js';
 export * from './system.js';

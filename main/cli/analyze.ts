@@ -9,6 +9,8 @@ import type { AnalysisResult, SetName } from '../compute/ml/analysis.js';
 import { datasetFromTable } from '../compute/ml/dataset.js';
 import { AnalysisSpecError, analysisSpecJsonSchema, parseAnalysisSpec, type AnalysisSpec } from '../compute/ml/spec.js';
 import { StatsInputError } from '../compute/stats/common.js';
+import type { StoredSplitInput } from '../compute/ml/storedSplit.js';
+import type { SplitDetail } from '../api/splits.js';
 import { readCsv } from '../services/cohort/table-reader.js';
 import { createServices } from '../services/index.js';
 
@@ -21,7 +23,7 @@ async function studyTable(
   extraction: string,
   reader: string | undefined,
   spec: AnalysisSpec,
-): Promise<{ bytes: Buffer; name: string; icc?: Map<string, number> }> {
+): Promise<{ bytes: Buffer; name: string; icc?: Map<string, number>; storedSplit?: StoredSplitInput }> {
   const services = createServices({ mode: 'test' });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'radstudy-analyze-'));
   try {
@@ -62,8 +64,21 @@ async function studyTable(
       const features = (a.data as { features: { column: string; icc: number | null }[] }).features;
       icc = new Map(features.filter((f) => f.icc !== null).map((f) => [f.column, f.icc!]));
     }
+    // A stored split: its patients' sets and folds, from this study.
+    let storedSplit: StoredSplitInput | undefined;
+    if (spec.split.method === 'stored') {
+      const sp = await services.router.call('splits.get', { name: spec.split.name });
+      if (!sp.ok) throw new StatsInputError(sp.error.message);
+      const d = sp.data as SplitDetail;
+      storedSplit = {
+        name: spec.split.name,
+        roles: Object.fromEntries(d.patients.map((p) => [p.patient, p.set])),
+        folds: Object.fromEntries(d.patients.filter((p) => p.folds.length > 0).map((p) => [p.patient, p.folds])),
+      };
+    }
     return {
       ...(icc ? { icc } : {}),
+      ...(storedSplit ? { storedSplit } : {}),
       bytes: readFileSync(file),
       name: `${path.basename(study)} extraction "${extraction}"${reader ? ` reader ${reader}` : ''}`,
     };
@@ -163,7 +178,11 @@ export function registerAnalyzeCommand(program: Command, io: AnalyzeIo = process
             throw new StatsInputError(
               'the ICC step names a study extraction: give --study S --extraction NAME instead of --data',
             );
-          const input: { bytes: Buffer; name: string; icc?: Map<string, number> } = opts.data
+          if (opts.data && spec.split.method === 'stored')
+            throw new StatsInputError(
+              `the spec uses the split "${spec.split.name}" stored in a study: give --study S --extraction NAME instead of --data`,
+            );
+          const input: { bytes: Buffer; name: string; icc?: Map<string, number>; storedSplit?: StoredSplitInput } = opts.data
             ? { bytes: readFileSync(opts.data), name: path.basename(opts.data) }
             : await studyTable(opts.study!, opts.extraction!, opts.reader, spec);
           const table = readCsv(input.bytes, input.name);
@@ -174,7 +193,7 @@ export function registerAnalyzeCommand(program: Command, io: AnalyzeIo = process
             input.name,
           );
           if (input.icc) ds.icc = input.icc;
-          const result = runAnalysis(spec, ds);
+          const result = runAnalysis(spec, ds, input.storedSplit ? { storedSplit: input.storedSplit } : {});
           await writeFile(opts.out, JSON.stringify({ ...result, radstudy: io.version }, null, 1) + '\n');
           io.out(summaryTable(result));
           io.out(`Results written to ${opts.out}\n`);

@@ -18,6 +18,7 @@ import { registerImageCommands } from './images.js';
 import { registerDeidentifyExport } from './deidentify.js';
 import { registerSegmentationCommands } from './segmentation.js';
 import { registerSegmentationCopyCommand } from './segmentationCopy.js';
+import { registerSplitCommands } from './split.js';
 
 function portNumber(value: string): number {
   const n = Number(value);
@@ -253,6 +254,7 @@ export function buildCli(): Command {
   registerDerivedImageCommands(program);
   registerSegmentationCommands(program);
   registerSegmentationCopyCommand(program);
+  registerSplitCommands(program);
   registerExtractCommand(program);
   registerAnalyzeCommand(program);
   registerReportCommand(program);

@@ -55,7 +55,9 @@ export function reportingChecklist(r: AnalysisResult, ctx: ChecklistContext): Ch
       ? `split by center (external: ${r.spec.split.external.join(', ')})`
       : r.spec.split.method === 'date'
         ? `temporal split at ${String(r.spec.split.cutoff)}`
-        : `random split, test fraction ${r.spec.split.testFraction}`;
+        : r.spec.split.method === 'stored'
+          ? `split "${r.spec.split.name}" stored in the study`
+          : `random split, test fraction ${r.spec.split.testFraction}`;
   return [
     T('1', 'Title: development/validation, population, outcome', 'not reported', AUTHORS),
     T(

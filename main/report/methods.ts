@@ -62,6 +62,8 @@ function describeSplit(spec: AnalysisSpec, r: AnalysisResult): string {
     return `Patients were randomly assigned (${s.stratify ? 'stratified by outcome, ' : ''}${Math.round((1 - s.testFraction) * 100)}:${Math.round(s.testFraction * 100)}, seed ${s.seed ?? spec.seed}) to training and internal test sets (${counts}); all lesions of a patient stayed in one set.`;
   if (s.method === 'center')
     return `Patients from ${s.external.join(', ')} formed the external validation set${s.testFraction > 0 ? `, and ${Math.round(s.testFraction * 100)}% of the remaining patients an internal test set` : ''} (${counts}); all lesions of a patient stayed in one set.`;
+  if (s.method === 'stored')
+    return `Patients were assigned by the split "${s.name}" stored in the study (${counts}); all lesions of a patient stayed in one set.`;
   return `Rows dated on or after ${String(s.cutoff)} formed a temporal validation set (${counts}).`;
 }
 
@@ -83,6 +85,20 @@ export function methodsParagraph(r: AnalysisResult, software: { name: string; ve
   parts.push(
     `Models: ${models.join(', ')}. ${spec.cv.method === 'loocv' ? 'Leave-one-out' : `${spec.cv.k}-fold${spec.cv.repeats > 1 ? ` (${spec.cv.repeats} repeats)` : ''}`} cross-validation on the training set refitted the whole pipeline inside every fold, so no selection saw the rows it was judged on; the final model was refitted on all training rows and applied unchanged to the test sets.`,
   );
+  const tuned = spec.models.filter((m) => m.grid);
+  if (tuned.length > 0)
+    parts.push(
+      `Hyper-parameters were chosen by nested cross-validation: for ${tuned
+        .map(
+          (m) =>
+            `"${m.name}" (${Object.entries(m.grid!)
+              .map(([k, v]) => `${k} ∈ {${v.join(', ')}}`)
+              .join(' × ')})`,
+        )
+        .join(
+          ', ',
+        )}, every combination was scored by the ${(tuned[0]!.inner?.metric ?? 'auc') === 'auc' ? 'AUC' : 'Brier score'} of a ${tuned[0]!.inner?.k ?? 3}-fold inner cross-validation of the training rows of each outer fold only, and the final model by the same search on the whole training set.`,
+    );
   if (spec.bootstrap)
     parts.push(
       `Internal validation used ${spec.bootstrap.B} bootstrap resamples of patients refitting the whole pipeline (optimism-corrected AUC, calibration slope and intercept, and the .632+ AUC).`,

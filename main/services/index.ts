@@ -1,6 +1,7 @@
 import { appVersion } from '../../db/paths.js';
 import type { Health } from '../api/system.js';
 import { AnalysisService } from './analysis/service.js';
+import { SplitService } from './analysis/splits.js';
 import { CohortService } from './cohort/service.js';
 import { HER2_RULES } from './cohort/her2.js';
 import { SUBTYPE_RULES } from './cohort/subtype.js';
@@ -49,7 +50,8 @@ export function createServices(opts: ServicesOptions): Services {
   const cohort = new CohortService(study);
   const images = new ImagesService(study, jobs);
   const segmentation = new SegmentationService(study, jobs);
-  const analysis = new AnalysisService(study, jobs);
+  const splits = new SplitService(study);
+  const analysis = new AnalysisService(study, jobs, splits);
   const extraction = new ExtractionService(study, jobs);
   const readers = new ReadersService(study);
   const agreement = new AgreementHandlers(study);
@@ -177,6 +179,10 @@ export function createServices(opts: ServicesOptions): Services {
     'analysis.list': () => analysis.list(),
     'analysis.get': (input) => analysis.get(input.id),
     'analysis.delete': (input) => analysis.delete(input.id),
+    'splits.create': (input) => splits.create(input),
+    'splits.list': () => splits.list(),
+    'splits.get': (input) => splits.get(input.name),
+    'splits.delete': (input) => splits.delete(input.name),
     'report.figures': (input) => report.figures(input.id) as unknown as Record<string, unknown>,
     'report.export': (input) => report.export(input),
     'report.study': (input) => report.study(input),

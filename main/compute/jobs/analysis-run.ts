@@ -44,6 +44,7 @@ export async function analysisRunJob(rawParams: unknown, ctx: JobContext): Promi
     if (params.icc) ds.icc = new Map(Object.entries(params.icc));
     ctx.progress(0.01, `${ds.y.length} rows, ${ds.features.length} features`);
     return runAnalysis(spec, ds, {
+      ...(params.storedSplit ? { storedSplit: params.storedSplit } : {}),
       onProgress: (done, total, what) => {
         ctx.throwIfCancelled();
         ctx.progress(done / total, what);

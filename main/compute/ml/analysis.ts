@@ -12,6 +12,9 @@
 import { StatsInputError } from '../stats/common.js';
 import { makeFolds, makeSplit, ROLE_CODE } from './split.js';
 import type { Split } from './split.js';
+import { applyStoredSplit, storedFolds, type StoredSplitInput } from './storedSplit.js';
+import { gridSearch, type GridScore } from './tuning.js';
+import type { Params } from './models/params.js';
 import { fitPipeline, predictPipeline } from './pipeline.js';
 import { explainModel, type ModelExplanation } from './explainAnalysis.js';
 import { registryFitter } from './models/index.js';
@@ -46,8 +49,18 @@ export interface ModelResult {
   pipeline: SavedPipeline;
   /** Features of the final model. */
   features: string[];
-  /** Features selected in each CV fold (repeat r, fold f). */
-  folds: { repeat: number; fold: number; features: string[] }[];
+  /** Features selected in each CV fold (repeat r, fold f), and the grid's choice there. */
+  folds: { repeat: number; fold: number; features: string[]; params?: Params; innerScore?: number }[];
+  /**
+   * Nested-CV hyper-parameter search (spec 1.1 `grid`): the final model's choice and the inner-CV
+   * score of every combination on the whole training set; the per-outer-fold choices are in `folds`.
+   */
+  tuning?: {
+    grid: Record<string, (number | string | boolean)[]>;
+    inner: { k: number; metric: 'auc' | 'brier' };
+    chosen: Params;
+    scores: GridScore[];
+  };
   /** How often each feature was selected across the CV folds (0..1). */
   selectionFrequency: Record<string, number>;
   /** The model as a rad-score formula and its nomogram (linear models only). */
@@ -88,6 +101,8 @@ export interface RunOptions {
   onProgress?: (done: number, total: number, what: string) => void;
   /** Fixed clock for reproducible output in tests. */
   now?: () => Date;
+  /** The assignment of the stored split a `split: { method: 'stored' }` spec names (from the study). */
+  storedSplit?: StoredSplitInput;
 }
 
 function rowsOf(role: Int8Array, code: number): number[] {
@@ -152,8 +167,18 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
   const n = ds.y.length;
   if (n === 0) throw new StatsInputError('the analysis has no rows with an outcome');
   const warnings: string[] = [];
-  const splitSpec = spec.split.method === 'date' ? spec.split : { ...spec.split, seed: spec.split.seed ?? spec.seed };
-  const split = makeSplit({ groups: ds.groups, y: ds.y, centers: ds.centers, dates: ds.dates }, splitSpec);
+  const s = spec.split;
+  let stored: StoredSplitInput | undefined;
+  let split: Pick<Split, 'role' | 'counts'>;
+  if (s.method === 'stored') {
+    stored = opts.storedSplit;
+    if (!stored || stored.name !== s.name)
+      throw new StatsInputError(`the spec uses the stored split "${s.name}": run it from the study that stores that split`);
+    split = applyStoredSplit(stored, ds.groups, ds.y);
+  } else {
+    const splitSpec = s.method === 'date' ? s : { ...s, seed: s.seed ?? spec.seed };
+    split = makeSplit({ groups: ds.groups, y: ds.y, centers: ds.centers, dates: ds.dates }, splitSpec);
+  }
   const train = rowsOf(split.role, ROLE_CODE.train);
   const test = rowsOf(split.role, ROLE_CODE.test);
   const external = rowsOf(split.role, ROLE_CODE.external);
@@ -162,8 +187,10 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
   if (events === 0 || events === yTrain.length) {
     throw new StatsInputError(`the training set has only one class (${events} events in ${yTrain.length} rows)`);
   }
+  const groupsTrain = train.map((i) => ds.groups[i] as string);
+  const fixedFolds = stored && s.method === 'stored' && s.folds ? storedFolds(stored, groupsTrain) : null;
   const minClass = Math.min(events, yTrain.length - events);
-  if (spec.cv.method === 'kfold' && minClass < spec.cv.k) {
+  if (!fixedFolds && spec.cv.method === 'kfold' && minClass < spec.cv.k) {
     throw new StatsInputError(
       `${spec.cv.k}-fold cross-validation needs at least ${spec.cv.k} rows of each class in training; the smaller class has ${minClass}`,
     );
@@ -176,13 +203,14 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
       ? { covariates: new Map([...ds.covariates].map(([k, v]) => [k, Float64Array.from(rows, (i) => v[i] as number)])) }
       : {}),
   });
-  const groupsTrain = train.map((i) => ds.groups[i] as string);
   const forced = new Set(spec.forced);
   const steps = spec.steps as StepSpec[];
-  const folds = makeFolds(
-    { groups: groupsTrain, y: yTrain },
-    { method: spec.cv.method, k: spec.cv.k, repeats: spec.cv.repeats, seed: spec.seed, stratify: true },
-  );
+  const folds =
+    fixedFolds ??
+    makeFolds(
+      { groups: groupsTrain, y: yTrain },
+      { method: spec.cv.method, k: spec.cv.k, repeats: spec.cv.repeats, seed: spec.seed, stratify: true },
+    );
   const nFolds = folds.reduce((s, f) => s + Math.max(...f), 0);
   const B = spec.bootstrap?.B ?? 0;
   const total = spec.models.length * (nFolds + 1 + B);
@@ -211,6 +239,41 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
       ...rowContext(rows),
     });
     const mWarnings: string[] = [];
+    // The whole pipeline on training rows `rows` (indices into the training set).
+    const fitOn = (sp: ClassifierSpec, rows: readonly number[]) =>
+      fitPipeline(
+        steps,
+        sp,
+        takeRows(XTrain, rows),
+        subsetY(yTrain, rows),
+        ds.features,
+        ctx(
+          rows.map((i) => groupsTrain[i] as string),
+          rows.map((i) => train[i] as number),
+        ),
+        fitter,
+      );
+    const predictOn = (fp: ReturnType<typeof fitPipeline>, rows: readonly number[]) =>
+      predictPipeline(fp, takeRows(XTrain, rows), ds.features, rowContext(rows.map((i) => train[i] as number)));
+    const grid = m.grid;
+    const inner = { k: m.inner?.k ?? 3, metric: m.inner?.metric ?? ('auc' as const) };
+    // Nested CV: the grid is searched by an inner CV of the rows given, then refitted on them all.
+    const tuned = (rows: readonly number[], seed: number) => {
+      if (!grid) return { spec: modelSpec };
+      const search = gridSearch(
+        (params, fitRows) => {
+          const fp = fitOn({ ...modelSpec, params: { ...m.params, ...params } }, fitRows);
+          return (predictRows) => predictOn(fp, predictRows);
+        },
+        rows,
+        yTrain,
+        groupsTrain,
+        grid,
+        inner,
+        seed,
+      );
+      return { spec: { ...modelSpec, params: { ...m.params, ...search.best } }, search };
+    };
     // Cross-validation inside the training set: the whole pipeline per fold.
     const cvSum = new Float64Array(train.length);
     const cvCount = new Int32Array(train.length);
@@ -222,26 +285,20 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
         const inner: number[] = [];
         const held: number[] = [];
         for (let i = 0; i < f.length; i++) (f[i] === fold ? held : inner).push(i);
-        const yIn = subsetY(yTrain, inner);
         try {
-          const fp = fitPipeline(
-            steps,
-            modelSpec,
-            takeRows(XTrain, inner),
-            yIn,
-            ds.features,
-            ctx(
-              inner.map((i) => groupsTrain[i] as string),
-              inner.map((i) => train[i] as number),
-            ),
-            fitter,
-          );
-          const p = predictPipeline(fp, takeRows(XTrain, held), ds.features, rowContext(held.map((i) => train[i] as number)));
+          const t = tuned(inner, spec.seed + 1000 * (r + 1) + fold);
+          const fp = fitOn(t.spec, inner);
+          const p = predictOn(fp, held);
           held.forEach((i, h) => {
             cvSum[i] += p[h] as number;
             cvCount[i]++;
           });
-          foldFeatures.push({ repeat: r + 1, fold, features: fp.saved.features });
+          foldFeatures.push({
+            repeat: r + 1,
+            fold,
+            features: fp.saved.features,
+            ...(t.search ? { params: t.search.best, innerScore: t.search.bestScore } : {}),
+          });
           for (const name of fp.saved.features) freq.set(name, (freq.get(name) ?? 0) + 1);
         } catch (e) {
           if (!(e instanceof StatsInputError)) throw e;
@@ -250,13 +307,20 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
         opts.onProgress?.(++done, total, `${m.name}: CV fold ${fold}/${k}${folds.length > 1 ? ` (repeat ${r + 1})` : ''}`);
       }
     });
+    // The final model's hyper-parameters: the grid searched on the whole training set.
+    const allTrain = train.map((_, t) => t);
+    const finalTuned = tuned(allTrain, spec.seed);
     let bootstrap: BootstrapValidation | undefined;
     if (B > 0) {
+      if (grid)
+        mWarnings.push(
+          `bootstrap: the replicates refit the pipeline with the chosen hyper-parameters (${JSON.stringify(finalTuned.search?.best)}) without searching the grid again, so the optimism of the search itself is not included`,
+        );
       const fitPredict: FitPredict = (rows) => {
         const orig = Array.from(rows, (i) => train[i] as number);
         const fp = fitPipeline(
           steps,
-          modelSpec,
+          finalTuned.spec,
           takeRows(XTrain, rows),
           subsetY(yTrain, Array.from(rows)),
           ds.features,
@@ -277,7 +341,16 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
           `bootstrap: ${bootstrap.failed} of ${B} replicates could not be fitted and were skipped (${bootstrap.failureReasons.join('; ')})`,
         );
     }
-    const final = fitPipeline(steps, modelSpec, XTrain, yTrain, ds.features, ctx(groupsTrain, train), fitter);
+    const final = fitPipeline(steps, finalTuned.spec, XTrain, yTrain, ds.features, ctx(groupsTrain, train), fitter);
+    const tuning: ModelResult['tuning'] =
+      grid && finalTuned.search
+        ? {
+            grid: Object.fromEntries(Object.entries(grid).map(([k, v]) => [k, [...v]])),
+            inner,
+            chosen: finalTuned.search.best,
+            scores: finalTuned.search.scores,
+          }
+        : undefined;
     opts.onProgress?.(++done, total, `${m.name}: final model`);
     const all = predictPipeline(final, ds.X, ds.features, rowContext(Array.from({ length: n }, (_, i) => i)));
     const pTrain = Float64Array.from(train, (i) => all[i] as number);
@@ -329,6 +402,7 @@ export function runAnalysis(spec: AnalysisSpec, ds: AnalysisDataset, opts: RunOp
       pipeline: final.saved,
       features: final.saved.features,
       folds: foldFeatures,
+      ...(tuning ? { tuning } : {}),
       ...(bootstrap ? { bootstrap } : {}),
       ...radScoreParts(final.saved, XTrain, ds.features, mWarnings),
       selectionFrequency: Object.fromEntries([...freq].map(([k, v]) => [k, nFoldsRun ? v / nFoldsRun : 0])),

@@ -1,5 +1,6 @@
 /**
- * The analysis spec, version 1: what data, which outcome, how to split, which pipeline steps and
+ * The analysis spec, version 1 (1.1 adds stored splits and hyper-parameter grids; a 1.0 spec
+ * stays valid and means what it meant): what data, which outcome, how to split, which pipeline steps and
  * models, which seeds. The UI builds specs, `radstudy analyze` runs them, and the results repeat
  * the spec they came from. `analysisSpecJsonSchema()` is the published JSON Schema
  * (docs/analysis-spec.schema.json is generated from it by `radstudy analyze --schema`).
@@ -38,6 +39,20 @@ export const SplitSpecSchema = z.discriminatedUnion('method', [
       cutoff: z.union([z.string().min(1), z.number()]).describe('rows on or after this date form the temporal test set'),
     })
     .strict(),
+  z
+    .object({
+      method: z.literal('stored'),
+      name: z
+        .string()
+        .min(1)
+        .describe("a split stored in the study (radstudy split create): its patients' sets are used as they are"),
+      folds: z
+        .boolean()
+        .default(true)
+        .describe("use the split's stored cross-validation folds (when it has them) instead of the cv settings"),
+    })
+    .strict()
+    .describe('spec version 1.1'),
 ]);
 
 export const StepSpecSchema = z.discriminatedUnion('step', [
@@ -131,13 +146,30 @@ export const ModelSpecSchema = z
     name: z.string().min(1).max(60).describe('shown in tables and figures, e.g. "Rad-score (LR)"'),
     kind: z.enum(classifierKinds),
     params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.array(z.number())])).default({}),
+    grid: z
+      .record(z.string(), z.array(z.union([z.number(), z.string(), z.boolean()])).min(1))
+      .optional()
+      .describe(
+        'spec version 1.1: hyper-parameter values to search, e.g. {"C": [0.1, 1, 10], "gamma": [0.01, 0.1]}; every combination is scored by an inner cross-validation on training rows only (nested CV)',
+      ),
+    inner: z
+      .object({
+        k: z.number().int().min(2).max(10).default(3),
+        metric: z.enum(['auc', 'brier']).default('auc'),
+      })
+      .strict()
+      .optional()
+      .describe('the inner cross-validation of a grid search (default 3 folds, best AUC)'),
   })
   .strict();
+
+/** Most combinations a grid may have: each one is refitted k_inner × (outer folds + 1) times. */
+export const MAX_GRID = 200;
 
 export const AnalysisSpecSchema = z
   .object({
     $schema: z.string().optional(),
-    version: z.literal(1),
+    version: z.union([z.literal(1), z.literal(1.1)]).describe('1, or 1.1 for stored splits and hyper-parameter grids'),
     name: z.string().min(1),
     description: z.string().optional(),
     columns: z
@@ -232,7 +264,35 @@ export const AnalysisSpecSchema = z
   .strict()
   .superRefine((spec, ctx) => {
     const names = new Set<string>();
+    if (spec.split.method === 'stored' && spec.version < 1.1)
+      ctx.addIssue({ code: 'custom', path: ['split'], message: 'a stored split needs spec version 1.1 ("version": 1.1)' });
     spec.models.forEach((m, i) => {
+      if (m.grid) {
+        if (spec.version < 1.1)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['models', i, 'grid'],
+            message: 'a grid search needs spec version 1.1 ("version": 1.1)',
+          });
+        const size = Object.values(m.grid).reduce((s, v) => s * v.length, 1);
+        if (Object.keys(m.grid).length === 0)
+          ctx.addIssue({ code: 'custom', path: ['models', i, 'grid'], message: 'the grid names no parameter' });
+        if (size > MAX_GRID)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['models', i, 'grid'],
+            message: `the grid has ${size} combinations; at most ${MAX_GRID}`,
+          });
+        for (const k of Object.keys(m.grid))
+          if (k in m.params)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['models', i, 'grid', k],
+              message: `'${k}' is both a fixed parameter and a grid parameter; keep one`,
+            });
+      } else if (m.inner) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'inner'], message: 'inner cross-validation settings need a grid' });
+      }
       if (!AVAILABLE_MODELS.includes(m.kind)) {
         ctx.addIssue({
           code: 'custom',
@@ -300,7 +360,7 @@ export function parseAnalysisSpec(raw: unknown, source = 'analysis spec'): Analy
   const r = AnalysisSpecSchema.safeParse(raw);
   if (r.success) return r.data;
   const problems = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`);
-  throw new AnalysisSpecError(`${source} is not a valid analysis spec (version 1):\n  ${problems.join('\n  ')}`, problems);
+  throw new AnalysisSpecError(`${source} is not a valid analysis spec (version 1 / 1.1):\n  ${problems.join('\n  ')}`, problems);
 }
 
 export class AnalysisSpecError extends Error {

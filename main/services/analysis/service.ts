@@ -13,6 +13,7 @@ import { readCsv } from '../cohort/table-reader.js';
 import type { JobService } from '../jobs.js';
 import { iccsForStep } from '../readers/agreement.js';
 import type { StudyService } from '../study.js';
+import type { SplitService } from './splits.js';
 
 const MAX_LEVELS = 12;
 
@@ -50,6 +51,16 @@ export function summarize(id: number, createdAt: string, dataSource: string, sha
         notes: st.notes,
       })),
       warnings: m.warnings,
+      tuning: m.tuning
+        ? {
+            metric: m.tuning.inner.metric,
+            chosen: m.tuning.chosen,
+            scores: m.tuning.scores.map((x) => ({ params: x.params, score: x.score })),
+            folds: m.folds.flatMap((f) =>
+              f.params ? [{ repeat: f.repeat, fold: f.fold, params: f.params, innerScore: f.innerScore ?? null }] : [],
+            ),
+          }
+        : null,
       radScore: m.radScore
         ? {
             text: m.radScore.text,
@@ -166,6 +177,7 @@ export class AnalysisService {
   constructor(
     private readonly study: StudyService,
     private readonly jobs: JobService,
+    private readonly splits?: SplitService,
   ) {}
 
   private db(write = false): Database.Database {
@@ -229,7 +241,15 @@ export class AnalysisService {
       iccStep?.step === 'icc' && iccStep.extraction !== undefined
         ? iccsForStep(db, { ...iccStep, extraction: iccStep.extraction })
         : undefined;
-    const job = this.jobs.start('analysis.run', { spec, dataFile: file, dataSha256: sha, ...(icc ? { icc } : {}) });
+    // A stored split: its patient assignment is read from the study now (a missing name fails here).
+    const storedSplit = parsed.split.method === 'stored' && this.splits ? this.splits.assignment(parsed.split.name) : undefined;
+    const job = this.jobs.start('analysis.run', {
+      spec,
+      dataFile: file,
+      dataSha256: sha,
+      ...(icc ? { icc } : {}),
+      ...(storedSplit ? { storedSplit } : {}),
+    });
     return { jobId: job.id };
   }
 

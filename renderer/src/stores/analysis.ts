@@ -16,7 +16,11 @@ export interface SpecChoices {
   /** With more than two outcome values: those coded 0 (the rest are left out). */
   negative: string[];
   include: string;
-  split: 'random' | 'center' | 'date';
+  split: 'random' | 'center' | 'date' | 'stored';
+  /** The split stored in the study that a 'stored' split names (spec 1.1). */
+  storedSplit?: string;
+  /** Search each model's default grid (DEFAULT_GRIDS) by nested CV (spec 1.1). */
+  tune?: boolean;
   testFraction: number;
   external: string[];
   date: string;
@@ -62,6 +66,17 @@ export const MODEL_LABELS: Record<string, string> = {
   mlp: 'Neural network (MLP)',
 };
 
+/** Hyper-parameter grids searched by nested CV when the builder's "search hyper-parameters" is on. */
+export const DEFAULT_GRIDS: Record<string, Record<string, (number | string)[]>> = {
+  logistic_l1: { lambda: [0.001, 0.01, 0.1] },
+  logistic_l2: { lambda: [0.01, 0.1, 1] },
+  svm_linear: { C: [0.01, 0.1, 1, 10] },
+  svm_rbf: { C: [0.1, 1, 10], gamma: [0.01, 0.1, 1] },
+  knn: { n_neighbors: [3, 5, 9, 15] },
+  random_forest: { max_features: ['sqrt', 'log2', 'all'] },
+  gradient_boosting: { learning_rate: [0.05, 0.1], n_estimators: [50, 100] },
+};
+
 export function buildSpec(c: SpecChoices): Record<string, unknown> {
   const steps: Record<string, unknown>[] = [];
   if (c.impute) steps.push({ step: 'impute', strategy: 'median' });
@@ -73,18 +88,22 @@ export function buildSpec(c: SpecChoices): Record<string, unknown> {
   if (c.lasso) steps.push({ step: 'lasso', lambda: c.lassoLambda, folds: 10 });
   if (c.stepwise) steps.push({ step: 'stepwise', criterion: 'aic', direction: 'both' });
   const split =
-    c.split === 'random'
-      ? { method: 'random', testFraction: c.testFraction, stratify: true }
-      : c.split === 'center'
-        ? { method: 'center', external: c.external, testFraction: 0 }
-        : { method: 'date', cutoff: c.cutoff };
+    c.split === 'stored'
+      ? { method: 'stored', name: c.storedSplit ?? '', folds: true }
+      : c.split === 'random'
+        ? { method: 'random', testFraction: c.testFraction, stratify: true }
+        : c.split === 'center'
+          ? { method: 'center', external: c.external, testFraction: 0 }
+          : { method: 'date', cutoff: c.cutoff };
   const columns: Record<string, string> = { patient: c.patient };
   // A covariate is a column, not a feature: leave it out of the feature patterns' matches.
   const exclude = c.combat ? c.combatCovariates : [];
   if (c.center) columns.center = c.center;
   if (c.split === 'date' && c.date) columns.date = c.date;
+  const tuned = (kind: string) => (c.tune && DEFAULT_GRIDS[kind] ? { grid: DEFAULT_GRIDS[kind], inner: { k: 3 } } : {});
+  const v11 = c.split === 'stored' || c.models.some((kind) => Object.keys(tuned(kind)).length > 0);
   return {
-    version: 1,
+    version: v11 ? 1.1 : 1,
     name: c.name,
     columns,
     outcome: {
@@ -99,7 +118,7 @@ export function buildSpec(c: SpecChoices): Record<string, unknown> {
     split,
     cv: { method: 'kfold', k: c.k, repeats: c.repeats },
     steps,
-    models: c.models.map((kind) => ({ name: MODEL_LABELS[kind] ?? kind, kind })),
+    models: c.models.map((kind) => ({ name: MODEL_LABELS[kind] ?? kind, kind, ...tuned(kind) })),
     seed: c.seed,
   };
 }
