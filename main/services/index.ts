@@ -15,6 +15,7 @@ import { ReadersService } from './readers/service.js';
 import { AgreementHandlers } from './readers/handlers.js';
 import { ExchangeService, readAssignmentPackage } from './readers/exchange.js';
 import { ReaderStudyService } from './readers/readerStudy.js';
+import { importRatings } from './readers/ratingsImport.js';
 import { JobService } from './jobs.js';
 import { RecentStudies } from './recent.js';
 import { ReportService } from './report/service.js';
@@ -160,6 +161,7 @@ export function createServices(opts: ServicesOptions): Services {
     'readerStudy.rate': (input) => readerStudy.rate(input),
     'readerStudy.ratings': (input) => readerStudy.ratings(input.reader),
     'readerStudy.report': (input) => readerStudy.report(input),
+    'readerStudy.importRatings': (input) => importRatings(study, readerStudy, input),
     'analysis.inspect': (input) => analysis.inspect(input.dataFile),
     'analysis.validate': (input) => analysis.validate(input.spec),
     'analysis.run': (input) => analysis.run(input.spec, input.dataFile),
