@@ -6,6 +6,7 @@ import { exchangeApi } from './exchange.js';
 import { extractionApi } from './extraction.js';
 import { imagesApi } from './images.js';
 import { jobsApi } from './jobs.js';
+import { readerModeApi } from './readerMode.js';
 import { readersApi } from './readers.js';
 import { reportApi } from './report.js';
 import { segmentationApi } from './segmentation.js';
@@ -31,6 +32,7 @@ export const api = {
   ...readersApi,
   ...exchangeApi,
   ...adjudicationApi,
+  ...readerModeApi,
 };
 
 export type Api = typeof api;
@@ -52,6 +54,7 @@ export * from './exchange.js';
 export * from './extraction.js';
 export * from './images.js';
 export * from './jobs.js';
+export * from './readerMode.js';
 export * from './readers.js';
 export * from './report.js';
 export * from './segmentation.js';

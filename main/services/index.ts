@@ -16,6 +16,7 @@ import { AgreementHandlers } from './readers/handlers.js';
 import { ExchangeService, readAssignmentPackage } from './readers/exchange.js';
 import { ReaderStudyService } from './readers/readerStudy.js';
 import { importRatings } from './readers/ratingsImport.js';
+import { ReaderModeService, withReaderMode } from './readers/readerMode.js';
 import { JobService } from './jobs.js';
 import { RecentStudies } from './recent.js';
 import { ReportService } from './report/service.js';
@@ -56,6 +57,7 @@ export function createServices(opts: ServicesOptions): Services {
   const exchange = new ExchangeService(study, readers);
   const viewer = new ViewerService(study);
   const readerStudy = new ReaderStudyService(study);
+  const readerMode = new ReaderModeService(study, readers);
   study.onOpened = () => {
     const h = study.handle();
     if (h && !h.readOnly) ensureBuiltinDictionary(h.db);
@@ -162,6 +164,9 @@ export function createServices(opts: ServicesOptions): Services {
     'readerStudy.ratings': (input) => readerStudy.ratings(input.reader),
     'readerStudy.report': (input) => readerStudy.report(input),
     'readerStudy.importRatings': (input) => importRatings(study, readerStudy, input),
+    'readers.mode.get': () => readerMode.get(),
+    'readers.mode.enter': (input) => readerMode.enter(input.reader),
+    'readers.mode.exit': () => readerMode.exit(),
     'analysis.inspect': (input) => analysis.inspect(input.dataFile),
     'analysis.validate': (input) => analysis.validate(input.spec),
     'analysis.run': (input) => analysis.run(input.spec, input.dataFile),
@@ -178,7 +183,7 @@ export function createServices(opts: ServicesOptions): Services {
     jobs,
     cohort,
     viewer,
-    router: createRouter(handlers),
+    router: createRouter(withReaderMode(handlers, readerMode)),
     async shutdown() {
       await jobs.shutdown();
       await study.close();
