@@ -260,4 +260,45 @@ describe('Readers view, round 2 (Playwright + Debian Chromium)', () => {
     expect(api.readers.map((r) => r.reader)).toEqual(['R1', 'R2']);
     expect(d.browser.errors).toEqual([]);
   }, 60_000);
+
+  it('reader mode hides the other reader’s masks, outcome and pathology in the view and in the API', async () => {
+    const { page } = d.browser;
+    await page.getByTestId('reader-mode-reader').selectOption('R2');
+    await page.getByTestId('reader-mode-enter').click();
+    await expect
+      .poll(() => page.getByTestId('reader-mode-hidden').textContent(), { timeout: 10_000 })
+      .toBe("other readers' masks, outcome variables, pathology variables");
+    // The coordinator's panels are gone, and the API refuses or filters what they showed.
+    expect(await page.getByTestId('kappa-compute').count()).toBe(0);
+    expect(await page.getByTestId('adjudication-load').count()).toBe(0);
+    expect(await page.getByTestId('rst-blinded').isVisible()).toBe(true);
+    const segs = await rpc<{ reader: string }[]>('segmentation.list', {});
+    expect(segs.length).toBeGreaterThan(0);
+    expect(new Set(segs.map((x) => x.reader))).toEqual(new Set(['R2']));
+    const r = await fetch(`http://127.0.0.1:${d.app.port}/api/rpc/agreement.masks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-radstudy-token': d.app.token },
+      body: JSON.stringify({ readers: ['R1', 'R2'] }),
+    });
+    const body = (await r.json()) as { ok: boolean; error: { code: string; message: string } };
+    expect(body.ok).toBe(false);
+    expect(body.error.code).toBe('FORBIDDEN');
+    const table = await rpc<{ columns: { key: string }[] }>('cohort.table', {});
+    const keys = table.columns.map((c) => c.key);
+    expect(keys).not.toContain('malignant');
+    expect(keys).not.toContain('t_stage');
+    expect(keys).toContain('shape_r2');
+    // Only R2's own ratings are listed.
+    expect(await page.getByTestId('rst-count-R1').count()).toBe(0);
+    expect(await page.getByTestId('rst-count-R2').isVisible()).toBe(true);
+
+    await page.getByTestId('reader-mode-exit').click();
+    await expect.poll(() => page.getByTestId('kappa-compute').isVisible(), { timeout: 10_000 }).toBe(true);
+    const audit = await rpc<AuditEntry[]>('audit.list', { entity: 'reader' });
+    expect(audit.filter((a) => a.action.startsWith('readerMode.')).map((a) => a.action)).toEqual([
+      'readerMode.exit',
+      'readerMode.enter',
+    ]);
+    expect(d.browser.errors).toEqual([]);
+  }, 60_000);
 });
