@@ -13,10 +13,11 @@ import { ImagesService } from './images/service.js';
 import { SegmentationService } from './segmentation/service.js';
 import { ReadersService } from './readers/service.js';
 import { AgreementHandlers } from './readers/handlers.js';
-import { ExchangeService, readAssignmentPackage } from './readers/exchange.js';
+import { ExchangeService } from './readers/exchange.js';
 import { ReaderStudyService } from './readers/readerStudy.js';
 import { importRatings } from './readers/ratingsImport.js';
 import { ReaderModeService, withReaderMode } from './readers/readerMode.js';
+import { ZipExchange } from './readers/zipPackages.js';
 import { JobService } from './jobs.js';
 import { RecentStudies } from './recent.js';
 import { ReportService } from './report/service.js';
@@ -58,6 +59,7 @@ export function createServices(opts: ServicesOptions): Services {
   const viewer = new ViewerService(study);
   const readerStudy = new ReaderStudyService(study);
   const readerMode = new ReaderModeService(study, readers);
+  const packages = new ZipExchange(exchange);
   study.onOpened = () => {
     const h = study.handle();
     if (h && !h.readOnly) ensureBuiltinDictionary(h.db);
@@ -153,10 +155,11 @@ export function createServices(opts: ServicesOptions): Services {
     'agreement.features': (input) => agreement.features(input),
     'agreement.masks': (input) => agreement.masks(input),
     'agreement.export': (input) => agreement.export(input),
-    'exchange.exportAssignment': (input) => exchange.exportAssignment(input),
-    'exchange.inspectAssignment': (input) => readAssignmentPackage(input.folder),
-    'exchange.writeResult': (input) => ExchangeService.writeResult(input),
-    'exchange.importResult': (input) => exchange.importResult(input.folder),
+    // A package is a folder or a single .zip file (readers/zipPackages.ts).
+    'exchange.exportAssignment': (input) => packages.exportAssignment(input),
+    'exchange.inspectAssignment': (input) => packages.inspectAssignment(input),
+    'exchange.writeResult': (input) => packages.writeResult(input),
+    'exchange.importResult': (input) => packages.importResult(input),
     'agreement.categorical': (input) => readerStudy.categorical(input),
     'adjudication.queue': (input) => readerStudy.queue(input),
     'adjudication.decide': (input) => readerStudy.decide(input),
