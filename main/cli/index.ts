@@ -16,6 +16,7 @@ import { registerDerivedImageCommands } from './derived.js';
 import { registerReportCommand } from './report.js';
 import { registerImageCommands } from './images.js';
 import { registerDeidentifyExport } from './deidentify.js';
+import { registerReadersCommands } from './readers.js';
 import { registerSegmentationCommands } from './segmentation.js';
 
 function portNumber(value: string): number {
@@ -251,6 +252,7 @@ export function buildCli(): Command {
   registerImageCommands(program);
   registerDerivedImageCommands(program);
   registerSegmentationCommands(program);
+  registerReadersCommands(program);
   registerExtractCommand(program);
   registerAnalyzeCommand(program);
   registerReportCommand(program);
