@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdjudicationQueue, AuditEntry, LesionRef, ReaderStudyReport } from '../../main/api/contract.js';
+import { readZip } from '../../main/compute/archive/zip.js';
 import { kappaFromTable, type KappaWeights } from '../../main/compute/stats/agreement/kappa.js';
 import { roc } from '../../main/compute/stats/roc/curve.js';
 import { aucDelong, delongPairedTest } from '../../main/compute/stats/roc/delong.js';
@@ -299,6 +300,29 @@ describe('Readers view, round 2 (Playwright + Debian Chromium)', () => {
       'readerMode.exit',
       'readerMode.enter',
     ]);
+    expect(d.browser.errors).toEqual([]);
+  }, 60_000);
+
+  it('exports an assignment package as one .zip file from the exchange panel and opens it again', async () => {
+    const { page } = d.browser;
+    await rpc('readers.save', { code: 'R4', name: 'Zip Reader', role: 'reader' });
+    await rpc('readers.assign', { reader: 'R4', lesionIds: [lesions[0]!.id, lesions[1]!.id], sequences: ['DCE3'] });
+    await page.reload();
+    await page.getByTestId('nav-readers').click();
+    const zip = path.join(d.dir, 'package-R4.zip');
+    await page.getByTestId('exchange-reader').selectOption('R4');
+    await page.getByTestId('exchange-folder').fill(zip);
+    await page.getByTestId('exchange-export').click();
+    await expect.poll(() => page.getByTestId('exchange-exported').textContent(), { timeout: 20_000 }).toMatch(/2 assignments/);
+    const entries = readZip(readFileSync(zip));
+    expect(entries[0]!.path).toBe('manifest.json');
+    const manifest = JSON.parse(Buffer.from(entries[0]!.data).toString('utf8')) as { files: unknown[]; hidden: string[] };
+    expect(entries).toHaveLength(manifest.files.length + 1);
+    expect(manifest.hidden).toEqual(['otherReadersMasks', 'outcome', 'pathology']);
+    await page.getByTestId('exchange-package').fill(zip);
+    await page.getByTestId('exchange-inspect').click();
+    await expect.poll(() => page.getByTestId('exchange-items').locator('tbody tr').count(), { timeout: 10_000 }).toBe(2);
+    expect(await page.getByTestId('exchange-result-folder').inputValue()).toBe(path.join(d.dir, 'package-R4-result.zip'));
     expect(d.browser.errors).toEqual([]);
   }, 60_000);
 });
