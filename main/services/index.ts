@@ -60,6 +60,7 @@ export function createServices(opts: ServicesOptions): Services {
   const readerStudy = new ReaderStudyService(study);
   const readerMode = new ReaderModeService(study, readers);
   const packages = new ZipExchange(exchange);
+  viewer.maskAccess = (id) => readerMode.checkMaskAccess(id);
   study.onOpened = () => {
     const h = study.handle();
     if (h && !h.readOnly) ensureBuiltinDictionary(h.db);

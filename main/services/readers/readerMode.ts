@@ -113,6 +113,14 @@ export class ReaderModeService {
     return new Set(rows.filter((v) => hidesVariable(s, v.role, v.grp)).map((v) => v.name));
   }
 
+  /** The voxel channel (HTTP bridge, Electron IPC) asks here before sending a mask. */
+  checkMaskAccess(id: number): void {
+    const s = this.active();
+    if (!s || !blindedMasks(s)) return;
+    const owner = this.segmentationReader(id);
+    if (owner !== null && owner !== s.reader) refuse(s, `segmentation #${id} is ${owner}'s and other readers' masks are blinded`);
+  }
+
   segmentationReader(id: number): string | null {
     const r = this.db().prepare('SELECT reader FROM segmentation WHERE id = ?').get(id) as { reader: string } | undefined;
     return r?.reader ?? null;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, CohortTableDto, ReaderMode, Segmentation } from '../../../main/api/contract.js';
 import { createServices, type Services } from '../../../main/services/index.js';
+import { voxelsOf } from '../../../main/services/viewer/service.js';
 import { routerCalls } from '../../helpers/routerCalls.js';
 import { tmpDir } from '../../helpers/tmp.js';
 import { addSegmentation, boxMask, seedCohort, type SeededLesion } from './seed.js';
@@ -70,6 +71,9 @@ describe('reader mode', () => {
     expect(await fails('segmentation.mask', { id: r1Mask })).toMatch(/FORBIDDEN .*segmentation #\d+ is R1's/);
     expect((await call<{ id: number }>('segmentation.mask', { id: r2Mask })).id).toBe(r2Mask);
     expect(await fails('segmentation.delete', { id: r1Mask })).toMatch(/FORBIDDEN/);
+    // The voxel channel the viewer uses (HTTP bridge / IPC, outside the router) refuses it too.
+    await expect(voxelsOf(services.viewer, { kind: 'mask', id: r1Mask })).rejects.toThrow(/segmentation #\d+ is R1's/);
+    expect((await voxelsOf(services.viewer, { kind: 'mask', id: r2Mask })).length).toBeGreaterThan(0);
     expect(await fails('agreement.masks', { readers: ['R1', 'R2'] })).toMatch(/FORBIDDEN .*inter-reader agreement/);
     expect(await fails('adjudication.queue', { readers: ['R1', 'R2'] })).toMatch(/FORBIDDEN/);
 
