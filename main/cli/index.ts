@@ -10,13 +10,13 @@ import { startHttpBridge } from '../server/http.js';
 import { createServices } from '../services/index.js';
 import { parseVoxelResource, voxelsOf } from '../services/viewer/service.js';
 import { registerAnalyzeCommand } from './analyze.js';
+import { registerReadersCommands } from './readers.js';
 import { registerDemoCommand } from './demo.js';
 import { registerExtractCommand } from './extract.js';
 import { registerDerivedImageCommands } from './derived.js';
 import { registerReportCommand } from './report.js';
 import { registerImageCommands } from './images.js';
 import { registerDeidentifyExport } from './deidentify.js';
-import { registerReadersCommands } from './readers.js';
 import { registerSegmentationCommands } from './segmentation.js';
 
 function portNumber(value: string): number {
@@ -252,11 +252,11 @@ export function buildCli(): Command {
   registerImageCommands(program);
   registerDerivedImageCommands(program);
   registerSegmentationCommands(program);
-  registerReadersCommands(program);
   registerExtractCommand(program);
   registerAnalyzeCommand(program);
   registerReportCommand(program);
   registerDemoCommand(program);
+  registerReadersCommands(program);
 
   return program;
 }
