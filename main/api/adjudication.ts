@@ -210,6 +210,17 @@ export const adjudicationApi = {
     z.array(RatingSchema),
     'Reader-study ratings, of one reader or all',
   ),
+  'readerStudy.importRatings': mutation(
+    z.object({ path: z.string().min(1), scale: z.enum(ratingScales) }).strict(),
+    z.object({
+      file: z.string(),
+      rows: z.number().int(),
+      unaided: z.number().int(),
+      aided: z.number().int(),
+      readers: z.array(z.string()),
+    }),
+    'Import reader-study ratings from a CSV (reader, patient, lesion, session, score); all rows or none',
+  ),
   'readerStudy.report': query(
     ReaderStudyRequestSchema,
     ReaderStudyReportSchema,

@@ -7,6 +7,7 @@ import { extractionApi } from './extraction.js';
 import { filterPreviewApi } from './filterPreview.js';
 import { imagesApi } from './images.js';
 import { jobsApi } from './jobs.js';
+import { readerModeApi } from './readerMode.js';
 import { readersApi } from './readers.js';
 import { reportApi } from './report.js';
 import { segmentationApi } from './segmentation.js';
@@ -37,6 +38,7 @@ export const api = {
   ...exchangeApi,
   ...adjudicationApi,
   ...splitsApi,
+  ...readerModeApi,
 };
 
 export type Api = typeof api;
@@ -59,6 +61,7 @@ export * from './extraction.js';
 export * from './filterPreview.js';
 export * from './images.js';
 export * from './jobs.js';
+export * from './readerMode.js';
 export * from './readers.js';
 export * from './report.js';
 export * from './segmentation.js';

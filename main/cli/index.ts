@@ -10,6 +10,7 @@ import { startHttpBridge } from '../server/http.js';
 import { createServices } from '../services/index.js';
 import { parseVoxelResource, voxelsOf } from '../services/viewer/service.js';
 import { registerAnalyzeCommand } from './analyze.js';
+import { registerReadersCommands } from './readers.js';
 import { registerDemoCommand } from './demo.js';
 import { registerExtractCommand } from './extract.js';
 import { registerDerivedImageCommands } from './derived.js';
@@ -259,6 +260,7 @@ export function buildCli(): Command {
   registerAnalyzeCommand(program);
   registerReportCommand(program);
   registerDemoCommand(program);
+  registerReadersCommands(program);
 
   return program;
 }

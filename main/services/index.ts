@@ -15,8 +15,11 @@ import { ImagesService } from './images/service.js';
 import { SegmentationService } from './segmentation/service.js';
 import { ReadersService } from './readers/service.js';
 import { AgreementHandlers } from './readers/handlers.js';
-import { ExchangeService, readAssignmentPackage } from './readers/exchange.js';
+import { ExchangeService } from './readers/exchange.js';
 import { ReaderStudyService } from './readers/readerStudy.js';
+import { importRatings } from './readers/ratingsImport.js';
+import { ReaderModeService, withReaderMode } from './readers/readerMode.js';
+import { ZipExchange } from './readers/zipPackages.js';
 import { JobService } from './jobs.js';
 import { RecentStudies } from './recent.js';
 import { ReportService } from './report/service.js';
@@ -58,6 +61,9 @@ export function createServices(opts: ServicesOptions): Services {
   const exchange = new ExchangeService(study, readers);
   const viewer = new ViewerService(study);
   const readerStudy = new ReaderStudyService(study);
+  const readerMode = new ReaderModeService(study, readers);
+  const packages = new ZipExchange(exchange);
+  viewer.maskAccess = (id) => readerMode.checkMaskAccess(id);
   study.onOpened = () => {
     const h = study.handle();
     if (h && !h.readOnly) ensureBuiltinDictionary(h.db);
@@ -163,16 +169,21 @@ export function createServices(opts: ServicesOptions): Services {
     'agreement.features': (input) => agreement.features(input),
     'agreement.masks': (input) => agreement.masks(input),
     'agreement.export': (input) => agreement.export(input),
-    'exchange.exportAssignment': (input) => exchange.exportAssignment(input),
-    'exchange.inspectAssignment': (input) => readAssignmentPackage(input.folder),
-    'exchange.writeResult': (input) => ExchangeService.writeResult(input),
-    'exchange.importResult': (input) => exchange.importResult(input.folder),
+    // A package is a folder or a single .zip file (readers/zipPackages.ts).
+    'exchange.exportAssignment': (input) => packages.exportAssignment(input),
+    'exchange.inspectAssignment': (input) => packages.inspectAssignment(input),
+    'exchange.writeResult': (input) => packages.writeResult(input),
+    'exchange.importResult': (input) => packages.importResult(input),
     'agreement.categorical': (input) => readerStudy.categorical(input),
     'adjudication.queue': (input) => readerStudy.queue(input),
     'adjudication.decide': (input) => readerStudy.decide(input),
     'readerStudy.rate': (input) => readerStudy.rate(input),
     'readerStudy.ratings': (input) => readerStudy.ratings(input.reader),
     'readerStudy.report': (input) => readerStudy.report(input),
+    'readerStudy.importRatings': (input) => importRatings(study, readerStudy, input),
+    'readers.mode.get': () => readerMode.get(),
+    'readers.mode.enter': (input) => readerMode.enter(input.reader),
+    'readers.mode.exit': () => readerMode.exit(),
     'analysis.inspect': (input) => analysis.inspect(input.dataFile),
     'analysis.validate': (input) => analysis.validate(input.spec),
     'analysis.run': (input) => analysis.run(input.spec, input.dataFile),
@@ -194,7 +205,7 @@ export function createServices(opts: ServicesOptions): Services {
     jobs,
     cohort,
     viewer,
-    router: createRouter(handlers),
+    router: createRouter(withReaderMode(handlers, readerMode)),
     async shutdown() {
       await jobs.shutdown();
       await study.close();

@@ -284,9 +284,11 @@ export class ExchangeService {
     return { folder: out, packageId: manifest.packageId, segmentations: segmentations.length };
   }
 
-  async importResult(folder: string) {
+  /** `source`: what to record as the package's location (the .zip a folder was unpacked from). */
+  async importResult(folder: string, source?: string) {
     const db = this.db(true);
     const dir = path.resolve(folder);
+    const shown = source ?? dir;
     const text = existsSync(path.join(dir, 'result.json')) ? readFileSync(path.join(dir, 'result.json')) : null;
     const parsed = ResultManifestSchema.safeParse(readJson(path.join(dir, 'result.json'), 'a RadStudy result package'));
     if (!parsed.success)
@@ -378,7 +380,7 @@ export class ExchangeService {
               r.reader,
               x.m.label,
               x.m.format,
-              x.file,
+              source ? `${source}#${x.s.file}` : x.file,
               sha256(x.bytes),
               Buffer.from(encodeMask(x.m.mask)),
               x.st.voxelCount,
@@ -392,13 +394,13 @@ export class ExchangeService {
       }
       db.prepare(
         'INSERT INTO exchange_import(package_id, assignment_id, reader, folder, manifest_sha256, segmentations, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(r.packageId, r.assignmentPackageId, r.reader, dir, sha256(text!), ids.length, now);
+      ).run(r.packageId, r.assignmentPackageId, r.reader, shown, sha256(text!), ids.length, now);
       appendAudit(db, {
         actor: 'coordinator',
         action: 'exchange.importResult',
         entity: 'reader',
         entityId: r.reader,
-        after: { packageId: r.packageId, assignmentPackageId: r.assignmentPackageId, folder: dir, segmentationIds: ids },
+        after: { packageId: r.packageId, assignmentPackageId: r.assignmentPackageId, folder: shown, segmentationIds: ids },
       });
     })();
     return { packageId: r.packageId, reader: r.reader, imported: ids.length, segmentationIds: ids };

@@ -47,6 +47,9 @@ export class ViewerService {
   /** Key `${studyPath}#${seriesId}#${sourceFolder}` → framed volume, most recently used last. */
   private readonly cache = new Map<string, Promise<Uint8Array>>();
 
+  /** Called before a mask leaves the study; throws to refuse it (reader mode, readers/readerMode.ts). */
+  maskAccess: ((segmentationId: number) => void) | null = null;
+
   constructor(private readonly study: StudyService) {}
 
   /** The stored series as the loader needs it, with a name for messages. */
@@ -111,6 +114,7 @@ export class ViewerService {
 
   /** The framed mask (uint8, 0/1) of a segmentation on its series grid. */
   mask(segmentationId: number): Uint8Array {
+    this.maskAccess?.(segmentationId);
     const db = this.study.requireHandle().db;
     const row = db
       .prepare(
