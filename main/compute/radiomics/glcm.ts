@@ -253,23 +253,45 @@ function mcc(p: Float64Array, off: number, n: number, px: Float64Array, py: Floa
   }
   const m = rows.length;
   const mc = cols.length;
-  // S = W Wᵀ with W(a, k) = p(row a, col k) / √(p_x(a) p_y(k)): contiguous dot products, no division inside.
+  // S = W Wᵀ with W(a, k) = p(row a, col k) / √(p_x(a) p_y(k)): contiguous dot products, no division
+  // inside. Co-occurrences cluster near the diagonal, so each dot product runs only over the
+  // columns where both rows can be non-zero (first…last non-zero of each row): every skipped term
+  // is +0 (all terms are ≥ 0), so the sums are bit-identical to the full products.
   const wm = new Float64Array(m * mc);
   const inv = new Float64Array(mc);
+  const first = new Int32Array(m);
+  const last = new Int32Array(m);
   for (let c = 0; c < mc; c++) inv[c] = 1 / Math.sqrt(py[cols[c]!]!);
   for (let a = 0; a < m; a++) {
     const src = off + rows[a]! * n;
     const ra = 1 / Math.sqrt(px[rows[a]!]!);
-    for (let c = 0; c < mc; c++) wm[a * mc + c] = p[src + cols[c]!]! * inv[c]! * ra;
+    let lo = mc;
+    let hi = -1;
+    for (let c = 0; c < mc; c++) {
+      const x = p[src + cols[c]!]!;
+      wm[a * mc + c] = x * inv[c]! * ra;
+      if (x !== 0) {
+        if (lo === mc) lo = c;
+        hi = c;
+      }
+    }
+    first[a] = lo;
+    last[a] = hi;
   }
   const s = new Float64Array(m * m);
-  for (let a = 0; a < m; a++)
+  for (let a = 0; a < m; a++) {
+    const ia = a * mc;
+    const fa = first[a]!;
+    const la = last[a]!;
     for (let b = 0; b <= a; b++) {
+      const ib = b * mc;
+      const to = Math.min(la, last[b]!);
       let sum = 0;
-      for (let c = 0, ia = a * mc, ib = b * mc; c < mc; c++) sum += wm[ia + c]! * wm[ib + c]!;
+      for (let c = Math.max(fa, first[b]!); c <= to; c++) sum += wm[ia + c]! * wm[ib + c]!;
       // symmetricEigenvalues reads the lower triangle only.
       s[a * m + b] = sum;
     }
+  }
   const eig = symmetricEigenvalues(s, m);
   // Eigenvalues of the dropped rows are 0; the list has n values in all.
   const second = m >= 2 ? eig[m - 2]! : 0;
