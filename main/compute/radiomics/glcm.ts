@@ -12,7 +12,7 @@ import type { Angles } from './angles.js';
 import { generateAngles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
 import { EPS } from './firstorder.js';
-import { symmetricEigenvalues } from './linalg.js';
+import { symmetricEigenvalues, tridiagonalEigenvalue, tridiagonalize } from './linalg.js';
 import type { RadiomicsSettings } from './settings.js';
 import { angleOffsets, maxReach, paddedRoi } from './neighbourhood.js';
 import { angleNorm, nanMean } from './texture.js';
@@ -245,6 +245,7 @@ function matrixFeatures(p: Float64Array, off: number, lv: Int32Array, ng: number
  */
 function mcc(p: Float64Array, off: number, n: number, px: Float64Array, py: Float64Array): number {
   if (n < 2) return 1;
+  if (isSymmetric(p, off, n, px, py)) return symmetricMcc(p, off, n, px);
   const rows: number[] = [];
   const cols: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -296,6 +297,50 @@ function mcc(p: Float64Array, off: number, n: number, px: Float64Array, py: Floa
   // Eigenvalues of the dropped rows are 0; the list has n values in all.
   const second = m >= 2 ? eig[m - 2]! : 0;
   return second > 0 ? Math.sqrt(second) : 0;
+}
+
+/** p(i, j) = p(j, i) and p_x = p_y, exactly (a symmetrical GLCM). */
+function isSymmetric(p: Float64Array, off: number, n: number, px: Float64Array, py: Float64Array): boolean {
+  for (let i = 0; i < n; i++) {
+    if (px[i] !== py[i]) return false;
+    for (let j = i + 1; j < n; j++) if (p[off + i * n + j] !== p[off + j * n + i]) return false;
+  }
+  return true;
+}
+
+/**
+ * MCC of a symmetrical GLCM: then W(i, j) = p(i, j) / √(p_x(i) p_x(j)) is symmetric and the
+ * symmetric form of Q is W², whose eigenvalues are the squares of W's. So W is reduced to
+ * tridiagonal form directly (no W Wᵀ product) and only the eigenvalues that can give the two
+ * largest squares — the two largest and the two smallest of W — are found, by bisection. Same
+ * value as the eigenvalues of Q up to rounding (≈1e−15 here; W's spectrum lies in [−1, 1]).
+ */
+function symmetricMcc(p: Float64Array, off: number, n: number, px: Float64Array): number {
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (px[i]! > 0) rows.push(i);
+  const m = rows.length;
+  if (m < 2) return 0;
+  const inv = new Float64Array(m);
+  for (let a = 0; a < m; a++) inv[a] = 1 / Math.sqrt(px[rows[a]!]!);
+  const w = new Float64Array(m * m);
+  // Lower triangle only (tridiagonalize reads no more).
+  for (let a = 0; a < m; a++) {
+    const src = off + rows[a]! * n;
+    for (let b = 0; b <= a; b++) w[a * m + b] = p[src + rows[b]!]! * inv[a]! * inv[b]!;
+  }
+  const { d, e } = tridiagonalize(w, m);
+  const ranks = new Set([0, 1, m - 2, m - 1]);
+  let first = 0;
+  let second = 0;
+  for (const k of ranks) {
+    const mu = tridiagonalEigenvalue(d, e, m, k);
+    const sq = mu * mu;
+    if (sq > first) {
+      second = first;
+      first = sq;
+    } else if (sq > second) second = sq;
+  }
+  return Math.sqrt(second);
 }
 
 export function glcmFeatures(roi: DiscretizedRoi, s: GlcmSettings): Record<string, number> {
