@@ -9,11 +9,14 @@
  * - the symmetrical-GLCM MCC (eigenvalues of W, bisection) against the definition: √ of the second
  *   largest eigenvalue of Q = W Wᵀ computed with QL, per angle, averaged. Tolerance 1e−12 relative
  *   (measured difference on brain1/breast1 and their wavelet bands: ≤ 3e−15).
+ * - first-order percentiles by quickselect against a full sort + numpy's linear percentile
+ *   (firstorder.percentile), on float values with many ties: exactly equal.
  */
 import { describe, expect, it } from 'vitest';
 import type { Volume, VoxelArray } from '../../../main/compute/imaging/volume.js';
 import { IDENTITY_DIRECTION } from '../../../main/compute/imaging/volume.js';
 import { discretize } from '../../../main/compute/radiomics/discretize.js';
+import { firstOrderFeatures, percentile } from '../../../main/compute/radiomics/firstorder.js';
 import { computeGlcm, glcmFeatures } from '../../../main/compute/radiomics/glcm.js';
 import { symmetricEigenvalues, tridiagonalEigenvalue, tridiagonalize } from '../../../main/compute/radiomics/linalg.js';
 import { cropRoi, labelBox, labelSelection } from '../../../main/compute/radiomics/preprocess.js';
@@ -143,6 +146,39 @@ describe('GLCM MCC of a symmetrical GLCM', () => {
       const expected = nanMean(perAngle);
       const got = glcmFeatures(roi, s).MCC!;
       expect(Math.abs(got - expected) / expected).toBeLessThan(1e-12);
+    }
+  });
+});
+
+describe('first-order order statistics without a full sort', () => {
+  it('gives exactly the percentiles, median, minimum and maximum of the sorted values', () => {
+    const rnd = lcg(5);
+    for (const n of [2, 3, 17, 1000, 4137]) {
+      // Float values (not all integers, so no counting sort) with ties: quarters of integers.
+      const values = Float64Array.from({ length: n }, () => Math.floor(rnd() * 200) / 4 - 20);
+      values[0] = 0.5;
+      const crop = {
+        size: [n, 1, 1] as [number, number, number],
+        spacingMm: [1, 1, 1] as [number, number, number],
+        values,
+        mask: new Uint8Array(n).fill(1),
+        voxelCount: n,
+        bbox: { lower: [0, 0, 0] as [number, number, number], upper: [n - 1, 0, 0] as [number, number, number] },
+      };
+      const f = firstOrderFeatures({
+        crop,
+        binEdges: Float64Array.of(-100, 100),
+        levels: new Int32Array(n).fill(1),
+        voxelArrayShift: 0,
+      });
+      const sorted = values.slice().sort();
+      const median = n % 2 === 1 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+      expect(f['10Percentile']).toBe(percentile(sorted, 10));
+      expect(f['90Percentile']).toBe(percentile(sorted, 90));
+      expect(f.InterquartileRange).toBe(percentile(sorted, 75) - percentile(sorted, 25));
+      expect(f.Median).toBe(median);
+      expect(f.Minimum).toBe(sorted[0]);
+      expect(f.Maximum).toBe(sorted[n - 1]);
     }
   });
 });
