@@ -311,8 +311,8 @@ function isSymmetric(p: Float64Array, off: number, n: number, px: Float64Array, 
 /**
  * MCC of a symmetrical GLCM: then W(i, j) = p(i, j) / √(p_x(i) p_x(j)) is symmetric and the
  * symmetric form of Q is W², whose eigenvalues are the squares of W's. So W is reduced to
- * tridiagonal form directly (no W Wᵀ product) and only the eigenvalues that can give the two
- * largest squares — the two largest and the two smallest of W — are found, by bisection. Same
+ * tridiagonal form directly (no W Wᵀ product) and only the two eigenvalues that can give the
+ * second largest square are found, by bisection. Same
  * value as the eigenvalues of Q up to rounding (≈1e−15 here; W's spectrum lies in [−1, 1]).
  */
 function symmetricMcc(p: Float64Array, off: number, n: number, px: Float64Array): number {
@@ -329,17 +329,12 @@ function symmetricMcc(p: Float64Array, off: number, n: number, px: Float64Array)
     for (let b = 0; b <= a; b++) w[a * m + b] = p[src + rows[b]!]! * inv[a]! * inv[b]!;
   }
   const { d, e } = tridiagonalize(w, m);
-  const ranks = new Set([0, 1, m - 2, m - 1]);
-  let first = 0;
-  let second = 0;
-  for (const k of ranks) {
-    const mu = tridiagonalEigenvalue(d, e, m, k);
-    const sq = mu * mu;
-    if (sq > first) {
-      second = first;
-      first = sq;
-    } else if (sq > second) second = sq;
-  }
+  // W √p_x = √p_x, and by Perron–Frobenius that eigenvalue 1 is W's spectral radius, so the largest
+  // square is 1 and the second largest is the square of the largest of the others in magnitude:
+  // the second largest eigenvalue or the smallest (most negative) one.
+  const upper = tridiagonalEigenvalue(d, e, m, m - 2);
+  const lower = m > 2 ? tridiagonalEigenvalue(d, e, m, 0) : upper;
+  const second = Math.max(upper * upper, lower * lower);
   return Math.sqrt(second);
 }
 
