@@ -12,7 +12,7 @@ import type { Angles } from './angles.js';
 import { generateAngles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
 import { EPS } from './firstorder.js';
-import { symmetricEigenvalues, tridiagonalEigenvalue, tridiagonalize } from './linalg.js';
+import { symmetricEigenvalues, tridiagonalEigenvalue, tridiagonalize, tridiagonalQl } from './linalg.js';
 import type { RadiomicsSettings } from './settings.js';
 import { angleOffsets, maxReach, paddedRoi } from './neighbourhood.js';
 import { angleNorm, nanMean } from './texture.js';
@@ -312,7 +312,7 @@ function isSymmetric(p: Float64Array, off: number, n: number, px: Float64Array, 
  * MCC of a symmetrical GLCM: then W(i, j) = p(i, j) / √(p_x(i) p_x(j)) is symmetric and the
  * symmetric form of Q is W², whose eigenvalues are the squares of W's. So W is reduced to
  * tridiagonal form directly (no W Wᵀ product) and only the two eigenvalues that can give the
- * second largest square are found, by bisection. Same
+ * second largest square are needed (found by bisection for large matrices). Same
  * value as the eigenvalues of Q up to rounding (≈1e−15 here; W's spectrum lies in [−1, 1]).
  */
 function symmetricMcc(p: Float64Array, off: number, n: number, px: Float64Array): number {
@@ -332,8 +332,19 @@ function symmetricMcc(p: Float64Array, off: number, n: number, px: Float64Array)
   // W √p_x = √p_x, and by Perron–Frobenius that eigenvalue 1 is W's spectral radius, so the largest
   // square is 1 and the second largest is the square of the largest of the others in magnitude:
   // the second largest eigenvalue or the smallest (most negative) one.
-  const upper = tridiagonalEigenvalue(d, e, m, m - 2);
-  const lower = m > 2 ? tridiagonalEigenvalue(d, e, m, 0) : upper;
+  // Two bisections (~2·55 steps of O(m)) against a full QL sweep (O(m²)): measured, QL is faster
+  // only below m ≈ 10 (1.5 µs against 2.1 µs at m = 7; 26 µs against 14 µs at m = 33).
+  let upper: number;
+  let lower: number;
+  if (m < 10) {
+    tridiagonalQl(d, e, m);
+    d.sort();
+    upper = d[m - 2]!;
+    lower = d[0]!;
+  } else {
+    upper = tridiagonalEigenvalue(d, e, m, m - 2);
+    lower = tridiagonalEigenvalue(d, e, m, 0);
+  }
   const second = Math.max(upper * upper, lower * lower);
   return Math.sqrt(second);
 }

@@ -154,7 +154,8 @@ export function extractImageTypes(image: Volume, mask: Volume, params: ImageType
           },
           textures,
         );
-        for (const f of r.features) features.push({ name: f.name.replace(/^original_/, `${d.name}_`), value: f.value });
+        // `original_<class>_<Feature>` → `<image>_<class>_<Feature>`.
+        for (const f of r.features) features.push({ name: d.name + f.name.slice('original'.length), value: f.value });
         for (const w of r.diagnostics.warnings) warnings.push(`${d.name}: ${w}`);
       }
     }

@@ -131,7 +131,7 @@ function pythag(a: number, b: number): number {
  * d holds the eigenvalues. Each sweep chases a bulge up from the bottom of the unreduced block
  * with Givens rotations, shifted by the eigenvalue of the leading 2 × 2 closer to d[l].
  */
-function tridiagonalQl(d: Float64Array, e: Float64Array, n: number): void {
+export function tridiagonalQl(d: Float64Array, e: Float64Array, n: number): void {
   const EPS = 2.220446049250313e-16;
   for (let l = 0; l < n; l++) {
     for (let iter = 0; iter < 60; iter++) {
