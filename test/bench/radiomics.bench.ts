@@ -31,17 +31,36 @@ async function steadyMedianMs(fn: () => unknown): Promise<number> {
   return medianMs(5, fn);
 }
 
+/**
+ * Median process CPU time (user + system, all threads of this process, so GC helpers included) of
+ * one run, over `rounds` rounds of `perRound` runs. On a machine shared with other jobs, wall
+ * time counts the time this process waits for a core; CPU time does not, so it is the figure to
+ * compare between two runs of the bench.
+ */
+function cpuMedianMs(fn: () => unknown, rounds: number, perRound: number): number {
+  const times: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const start = process.cpuUsage();
+    for (let i = 0; i < perRound; i++) fn();
+    const used = process.cpuUsage(start);
+    times.push((used.user + used.system) / 1000 / perRound);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(rounds / 2)]!;
+}
+
 function perCase(name: keyof typeof ANCHORS): Benchmark {
   return {
     name: `radiomics-${name}`,
     description:
       `${name}, all 7 classes, plain settings, one thread, median of 5 after ${WARM_UP_RUNS} warm-up runs: feature classes on ` +
       `decoded volumes and whole extraction from the NRRD files; *Speedup = PyRadiomics anchor / ours ` +
-      `(goals ≥ ${GOAL_FACTOR.featureClasses} and ≥ ${GOAL_FACTOR.fromFiles})`,
+      `(goals ≥ ${GOAL_FACTOR.featureClasses} and ≥ ${GOAL_FACTOR.fromFiles}); *CpuMs: median process CPU time per run (15 or 11 rounds), the figure to compare on a shared machine`,
     async run() {
       const image = decodeImage(new Uint8Array(readFileSync(file(`${name}_image`))), file(`${name}_image`));
       const mask = decodeImage(new Uint8Array(readFileSync(file(`${name}_label`))), file(`${name}_label`));
       const featureClassesMs = await steadyMedianMs(() => extractFeatures(image, mask, PLAIN, ALL));
+      const featureClassesCpuMs = cpuMedianMs(() => extractFeatures(image, mask, PLAIN, ALL), 15, name === 'brain1' ? 10 : 100);
       const fromFilesMs = await steadyMedianMs(() => {
         const r = extractCase({
           image: { bytes: new Uint8Array(readFileSync(file(`${name}_image`))), name: file(`${name}_image`) },
@@ -51,6 +70,17 @@ function perCase(name: keyof typeof ANCHORS): Benchmark {
         });
         if (!r.ok) throw new Error(r.error);
       });
+      const fromFilesCpuMs = cpuMedianMs(
+        () =>
+          extractCase({
+            image: { bytes: new Uint8Array(readFileSync(file(`${name}_image`))), name: file(`${name}_image`) },
+            mask: { bytes: new Uint8Array(readFileSync(file(`${name}_label`))), name: file(`${name}_label`) },
+            settings: PLAIN,
+            enabled: ALL,
+          }),
+        11,
+        name === 'brain1' ? 3 : 20,
+      );
       const decodeMs = await steadyMedianMs(() => {
         decodeImage(new Uint8Array(readFileSync(file(`${name}_image`))), name);
         decodeImage(new Uint8Array(readFileSync(file(`${name}_label`))), name);
@@ -60,9 +90,11 @@ function perCase(name: keyof typeof ANCHORS): Benchmark {
         featureClassesMs,
         featureClassesAnchorMs: a.featureClassesMs,
         featureClassesSpeedup: a.featureClassesMs / featureClassesMs,
+        featureClassesCpuMs,
         fromFilesMs,
         fromFilesAnchorMs: a.fromFilesMs,
         fromFilesSpeedup: a.fromFilesMs / fromFilesMs,
+        fromFilesCpuMs,
         readAndDecodeMs: decodeMs,
       };
     },
@@ -114,7 +146,7 @@ function imageTypes(name: keyof typeof WAVELET_ANCHOR_MS): Benchmark {
     description:
       `${name}, all 7 classes, one thread, median of 3 after 2 warm-up runs: Original only; Original + Wavelet (8 sub-bands, ` +
       `vs the PyRadiomics anchor ${WAVELET_ANCHOR_MS[name]} ms, goal ≥ 10×); and the seed-000 image types (Original + LoG σ 1–5 mm + ` +
-      'Wavelet) as a ratio to Original only (issue 7)',
+      'Wavelet) as a ratio to Original only (issue 7); originalWaveletCpuMs: median process CPU time per run (9 rounds)',
     async run() {
       const image = decodeImage(new Uint8Array(readFileSync(file(`${name}_image`))), file(`${name}_image`));
       const mask = decodeImage(new Uint8Array(readFileSync(file(`${name}_label`))), file(`${name}_label`));
@@ -125,12 +157,15 @@ function imageTypes(name: keyof typeof WAVELET_ANCHOR_MS): Benchmark {
       };
       const originalMs = await run('imageType: {Original: {}}\n');
       const waveletMs = await run('imageType: {Original: {}, Wavelet: {}}\n');
+      const waveletParams = parseParameterFile(plain + 'imageType: {Original: {}, Wavelet: {}}\n');
+      const waveletCpuMs = cpuMedianMs(() => extractImageTypes(image, mask, waveletParams), 9, name === 'brain1' ? 1 : 10);
       const seedMs = await run('imageType: {Original: {}, LoG: {sigma: [1.0, 2.0, 3.0, 4.0, 5.0]}, Wavelet: {}}\n');
       return {
         originalMs,
         originalWaveletMs: waveletMs,
         waveletAnchorMs: WAVELET_ANCHOR_MS[name],
         waveletSpeedup: WAVELET_ANCHOR_MS[name] / waveletMs,
+        originalWaveletCpuMs: waveletCpuMs,
         seed000ImageTypesMs: seedMs,
         seed000VsOriginalRatio: seedMs / originalMs,
       };

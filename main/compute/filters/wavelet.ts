@@ -168,6 +168,27 @@ function convolveValid(src: Float64Array, srcSize: Vec3, axis: number, filter: F
   const stride = axis === 0 ? 1 : axis === 1 ? sx : sx * sy;
   const last = (f - 1) * stride;
   let o = 0;
+  if (f === 6) {
+    // coif1 / db3 / sym3, PyRadiomics' default family: the taps unrolled, products added in the
+    // same order from the same 0 start as the loop below, so the values are the same.
+    const [f0, f1, f2, f3, f4, f5] = filter as unknown as [number, number, number, number, number, number];
+    for (let k = 0; k < oz; k++)
+      for (let j = 0; j < oy; j++) {
+        const row = sx * (j + sy * k);
+        for (let i = 0; i < ox; i++, o++) {
+          const at = row + i + last;
+          dst[o] =
+            0 +
+            f0 * src[at]! +
+            f1 * src[at - stride]! +
+            f2 * src[at - 2 * stride]! +
+            f3 * src[at - 3 * stride]! +
+            f4 * src[at - 4 * stride]! +
+            f5 * src[at - 5 * stride]!;
+        }
+      }
+    return;
+  }
   for (let k = 0; k < oz; k++)
     for (let j = 0; j < oy; j++) {
       const row = sx * (j + sy * k);

@@ -18,7 +18,7 @@ import { glrlmFeatures } from './glrlm.js';
 import { glszmFeatures } from './glszm.js';
 import { ngtdmFeatures } from './ngtdm.js';
 import type { BoundingBox } from './preprocess.js';
-import { checkRoiSize, cropRoi, normalizedVolume, resegment, roiOfLabel } from './preprocess.js';
+import { checkRoiSize, cropRoi, labelBox, labelSelection, normalizedVolume, resegment } from './preprocess.js';
 import { pyradiomicsGrid, resampleForExtraction } from './resample.js';
 import type { EnabledFeatures, FeatureClassName, RadiomicsSettings } from './settings.js';
 import { FEATURE_CLASSES, FEATURE_NAMES } from './settings.js';
@@ -99,7 +99,7 @@ export function extractFeatures(
     mask = resampleMaskToImage(mask, image, settings.label);
     maskCorrected = true;
   }
-  let { roi, voxelCount: maskVoxelCount, bbox } = roiOfLabel(mask, settings.label, settings.label_channel);
+  let { voxelCount: maskVoxelCount, bbox } = labelBox(mask, settings.label, settings.label_channel);
   let cropSettings = settings;
   const grid = pyradiomicsGrid(image, mask, bbox, settings);
   if (grid) {
@@ -110,10 +110,10 @@ export function extractFeatures(
     }
     const imageNeeded = Object.keys(enabled).some((c) => c !== 'shape' && c !== 'shape2D');
     ({ image, mask } = resampleForExtraction(image, mask, grid, settings, imageNeeded));
-    ({ roi, voxelCount: maskVoxelCount, bbox } = roiOfLabel(mask, settings.label, settings.label_channel));
+    ({ voxelCount: maskVoxelCount, bbox } = labelBox(mask, settings.label, settings.label_channel));
   }
   checkRoiSize(bbox, maskVoxelCount, settings);
-  const shapeCrop = cropRoi(image, roi, bbox, cropSettings);
+  const shapeCrop = cropRoi(image, labelSelection(mask, settings.label, settings.label_channel), bbox, cropSettings);
   const crop = resegment(shapeCrop, cropSettings);
   if (crop !== shapeCrop)
     checkRoiSize({ lower: [0, 0, 0], upper: [crop.size[0] - 1, crop.size[1] - 1, crop.size[2] - 1] }, crop.voxelCount, settings);

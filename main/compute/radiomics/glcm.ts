@@ -12,7 +12,7 @@ import type { Angles } from './angles.js';
 import { generateAngles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
 import { EPS } from './firstorder.js';
-import { symmetricEigenvalues } from './linalg.js';
+import { symmetricEigenvalues, tridiagonalEigenvalue, tridiagonalize, tridiagonalQl } from './linalg.js';
 import type { RadiomicsSettings } from './settings.js';
 import { angleOffsets, maxReach, paddedRoi } from './neighbourhood.js';
 import { angleNorm, nanMean } from './texture.js';
@@ -245,6 +245,7 @@ function matrixFeatures(p: Float64Array, off: number, lv: Int32Array, ng: number
  */
 function mcc(p: Float64Array, off: number, n: number, px: Float64Array, py: Float64Array): number {
   if (n < 2) return 1;
+  if (isSymmetric(p, off, n, px, py)) return symmetricMcc(p, off, n, px);
   const rows: number[] = [];
   const cols: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -253,27 +254,99 @@ function mcc(p: Float64Array, off: number, n: number, px: Float64Array, py: Floa
   }
   const m = rows.length;
   const mc = cols.length;
-  // S = W Wᵀ with W(a, k) = p(row a, col k) / √(p_x(a) p_y(k)): contiguous dot products, no division inside.
+  // S = W Wᵀ with W(a, k) = p(row a, col k) / √(p_x(a) p_y(k)): contiguous dot products, no division
+  // inside. Co-occurrences cluster near the diagonal, so each dot product runs only over the
+  // columns where both rows can be non-zero (first…last non-zero of each row): every skipped term
+  // is +0 (all terms are ≥ 0), so the sums are bit-identical to the full products.
   const wm = new Float64Array(m * mc);
   const inv = new Float64Array(mc);
+  const first = new Int32Array(m);
+  const last = new Int32Array(m);
   for (let c = 0; c < mc; c++) inv[c] = 1 / Math.sqrt(py[cols[c]!]!);
   for (let a = 0; a < m; a++) {
     const src = off + rows[a]! * n;
     const ra = 1 / Math.sqrt(px[rows[a]!]!);
-    for (let c = 0; c < mc; c++) wm[a * mc + c] = p[src + cols[c]!]! * inv[c]! * ra;
+    let lo = mc;
+    let hi = -1;
+    for (let c = 0; c < mc; c++) {
+      const x = p[src + cols[c]!]!;
+      wm[a * mc + c] = x * inv[c]! * ra;
+      if (x !== 0) {
+        if (lo === mc) lo = c;
+        hi = c;
+      }
+    }
+    first[a] = lo;
+    last[a] = hi;
   }
   const s = new Float64Array(m * m);
-  for (let a = 0; a < m; a++)
+  for (let a = 0; a < m; a++) {
+    const ia = a * mc;
+    const fa = first[a]!;
+    const la = last[a]!;
     for (let b = 0; b <= a; b++) {
+      const ib = b * mc;
+      const to = Math.min(la, last[b]!);
       let sum = 0;
-      for (let c = 0, ia = a * mc, ib = b * mc; c < mc; c++) sum += wm[ia + c]! * wm[ib + c]!;
+      for (let c = Math.max(fa, first[b]!); c <= to; c++) sum += wm[ia + c]! * wm[ib + c]!;
       // symmetricEigenvalues reads the lower triangle only.
       s[a * m + b] = sum;
     }
+  }
   const eig = symmetricEigenvalues(s, m);
   // Eigenvalues of the dropped rows are 0; the list has n values in all.
   const second = m >= 2 ? eig[m - 2]! : 0;
   return second > 0 ? Math.sqrt(second) : 0;
+}
+
+/** p(i, j) = p(j, i) and p_x = p_y, exactly (a symmetrical GLCM). */
+function isSymmetric(p: Float64Array, off: number, n: number, px: Float64Array, py: Float64Array): boolean {
+  for (let i = 0; i < n; i++) {
+    if (px[i] !== py[i]) return false;
+    for (let j = i + 1; j < n; j++) if (p[off + i * n + j] !== p[off + j * n + i]) return false;
+  }
+  return true;
+}
+
+/**
+ * MCC of a symmetrical GLCM: then W(i, j) = p(i, j) / √(p_x(i) p_x(j)) is symmetric and the
+ * symmetric form of Q is W², whose eigenvalues are the squares of W's. So W is reduced to
+ * tridiagonal form directly (no W Wᵀ product) and only the two eigenvalues that can give the
+ * second largest square are needed (found by bisection for large matrices). Same
+ * value as the eigenvalues of Q up to rounding (≈1e−15 here; W's spectrum lies in [−1, 1]).
+ */
+function symmetricMcc(p: Float64Array, off: number, n: number, px: Float64Array): number {
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (px[i]! > 0) rows.push(i);
+  const m = rows.length;
+  if (m < 2) return 0;
+  const inv = new Float64Array(m);
+  for (let a = 0; a < m; a++) inv[a] = 1 / Math.sqrt(px[rows[a]!]!);
+  const w = new Float64Array(m * m);
+  // Lower triangle only (tridiagonalize reads no more).
+  for (let a = 0; a < m; a++) {
+    const src = off + rows[a]! * n;
+    for (let b = 0; b <= a; b++) w[a * m + b] = p[src + rows[b]!]! * inv[a]! * inv[b]!;
+  }
+  const { d, e } = tridiagonalize(w, m);
+  // W √p_x = √p_x, and by Perron–Frobenius that eigenvalue 1 is W's spectral radius, so the largest
+  // square is 1 and the second largest is the square of the largest of the others in magnitude:
+  // the second largest eigenvalue or the smallest (most negative) one.
+  // Two bisections (~2·55 steps of O(m)) against a full QL sweep (O(m²)): measured, QL is faster
+  // only below m ≈ 10 (1.5 µs against 2.1 µs at m = 7; 26 µs against 14 µs at m = 33).
+  let upper: number;
+  let lower: number;
+  if (m < 10) {
+    tridiagonalQl(d, e, m);
+    d.sort();
+    upper = d[m - 2]!;
+    lower = d[0]!;
+  } else {
+    upper = tridiagonalEigenvalue(d, e, m, m - 2);
+    lower = tridiagonalEigenvalue(d, e, m, 0);
+  }
+  const second = Math.max(upper * upper, lower * lower);
+  return Math.sqrt(second);
 }
 
 export function glcmFeatures(roi: DiscretizedRoi, s: GlcmSettings): Record<string, number> {

@@ -35,9 +35,14 @@ export function computeGldm(roi: DiscretizedRoi, s: GldmSettings): GldmMatrix {
     const o = voxels[v]!;
     const g = level[o]!;
     let dep = 0;
-    for (let a = 0; a < na; a++) {
-      const w = level[o + off[a]!]!;
-      if (w !== 0 && Math.abs(w - g) <= alpha) dep++;
+    if (alpha === 0) {
+      // The default: a dependent neighbour has the same level (g ≥ 1, so it is in the ROI).
+      for (let a = 0; a < na; a++) if (level[o + off[a]!] === g) dep++;
+    } else {
+      for (let a = 0; a < na; a++) {
+        const w = level[o + off[a]!]!;
+        if (w !== 0 && Math.abs(w - g) <= alpha) dep++;
+      }
     }
     counts[(compact[o]! - 1) * nd + dep]!++;
   }

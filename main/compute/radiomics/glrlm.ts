@@ -24,6 +24,8 @@ export interface GlrlmMatrices {
   maxRun: number;
   /** Raw run counts [matrix][i][j − 1]. */
   counts: Float64Array;
+  /** Longest run found (columns past it are empty in every matrix). */
+  longestRun: number;
 }
 
 export function computeGlrlm(roi: DiscretizedRoi, s: GlrlmSettings): GlrlmMatrices {
@@ -38,6 +40,7 @@ export function computeGlrlm(roi: DiscretizedRoi, s: GlrlmSettings): GlrlmMatric
   const pr = paddedRoi(roi, 1);
   const off = angleOffsets(angles, pr);
   const { level, compact, voxels } = pr;
+  let longestRun = 1;
   for (let a = 0; a < na; a++) {
     const step = off[a]!;
     const base = a * per - 1;
@@ -50,7 +53,10 @@ export function computeGlrlm(roi: DiscretizedRoi, s: GlrlmSettings): GlrlmMatric
       if (level[o - step] === g) continue;
       let run = 1;
       for (let w = o + step; level[w] === g; w += step) run++;
-      if (run > 1) multiElement = true;
+      if (run > 1) {
+        multiElement = true;
+        if (run > longestRun) longestRun = run;
+      }
       counts[base + (compact[o]! - 1) * maxRun + run]!++;
     }
     if (!multiElement) multiElement = lineHoldsTwo(roi, angles.zyx, a);
@@ -76,7 +82,13 @@ export function computeGlrlm(roi: DiscretizedRoi, s: GlrlmSettings): GlrlmMatric
   kept.forEach((a, m) => {
     if (a !== m) mats.copyWithin(m * per, a * per, (a + 1) * per);
   });
-  return { count: kept.length, ngp, maxRun, counts: mats.subarray(0, kept.length * per) };
+  return {
+    count: kept.length,
+    ngp,
+    maxRun,
+    counts: mats.subarray(0, kept.length * per),
+    longestRun: Math.min(longestRun, maxRun),
+  };
 }
 
 /**
@@ -130,6 +142,9 @@ export function glrlmFeatures(roi: DiscretizedRoi, s: GlrlmSettings): Record<str
   const m = computeGlrlm(roi, s);
   const { ngp, maxRun } = m;
   const per = ngp * maxRun;
+  // Columns past the longest run are 0 everywhere; every sum below has terms ≥ 0, so skipping them
+  // (adding +0) leaves the values bit-identical.
+  const runs = m.longestRun;
   const lv = roi.grayLevels;
   const values = FEATURES.map(() => new Float64Array(m.count));
   const pg = new Float64Array(ngp);
@@ -140,7 +155,7 @@ export function glrlmFeatures(roi: DiscretizedRoi, s: GlrlmSettings): Record<str
     pr.fill(0);
     let nr = 0;
     for (let g = 0; g < ngp; g++)
-      for (let r = 0; r < maxRun; r++) {
+      for (let r = 0; r < runs; r++) {
         const v = m.counts[base + g * maxRun + r]!;
         pg[g]! += v;
         pr[r]! += v;
@@ -166,7 +181,7 @@ export function glrlmFeatures(roi: DiscretizedRoi, s: GlrlmSettings): Record<str
     let lre = 0;
     let np = 0;
     let uj = 0;
-    for (let r = 0; r < maxRun; r++) {
+    for (let r = 0; r < runs; r++) {
       const j = r + 1;
       rln += pr[r]! * pr[r]!;
       sre += pr[r]! / (j * j);
@@ -175,7 +190,7 @@ export function glrlmFeatures(roi: DiscretizedRoi, s: GlrlmSettings): Record<str
       uj += (pr[r]! / Nr) * j;
     }
     let rv = 0;
-    for (let r = 0; r < maxRun; r++) rv += (pr[r]! / Nr) * (r + 1 - uj) ** 2;
+    for (let r = 0; r < runs; r++) rv += (pr[r]! / Nr) * (r + 1 - uj) ** 2;
     let re = 0;
     let srlgle = 0;
     let srhgle = 0;
@@ -183,7 +198,7 @@ export function glrlmFeatures(roi: DiscretizedRoi, s: GlrlmSettings): Record<str
     let lrhgle = 0;
     for (let g = 0; g < ngp; g++) {
       const i2 = lv[g]! * lv[g]!;
-      for (let r = 0; r < maxRun; r++) {
+      for (let r = 0; r < runs; r++) {
         const v = m.counts[base + g * maxRun + r]!;
         if (v === 0) continue;
         const j2 = (r + 1) * (r + 1);

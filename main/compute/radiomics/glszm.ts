@@ -27,8 +27,10 @@ export function computeGlszm(roi: DiscretizedRoi, s: GlszmSettings): GlszmMatrix
   const na = angles.count;
   const pr = paddedRoi(roi, maxReach(angles));
   const off = angleOffsets(angles, pr);
-  const { level, compact, voxels } = pr;
-  const visited = new Uint8Array(level.length);
+  const { compact, voxels } = pr;
+  // A private copy of the levels, zeroed as voxels join a zone: "same level and not yet visited"
+  // becomes one comparison (ROI levels are ≥ 1; the shared padded ROI stays untouched).
+  const level = pr.level.slice();
   const stack = new Int32Array(roi.voxelCount);
   // Zones as (compact level, size) pairs, filled into the matrix once the largest size is known.
   const zoneLevel = new Int32Array(roi.voxelCount);
@@ -37,19 +39,19 @@ export function computeGlszm(roi: DiscretizedRoi, s: GlszmSettings): GlszmMatrix
   let maxZone = 0;
   for (let vi = 0; vi < voxels.length; vi++) {
     const start = voxels[vi]!;
-    if (visited[start]) continue;
     const gl = level[start]!;
+    if (gl === 0) continue;
     let top = 0;
     stack[top++] = start;
-    visited[start] = 1;
+    level[start] = 0;
     let size = 0;
     while (top > 0) {
       const v = stack[--top]!;
       size++;
       for (let a = 0; a < na; a++) {
         const w = v + off[a]!;
-        if (level[w] !== gl || visited[w]) continue;
-        visited[w] = 1;
+        if (level[w] !== gl) continue;
+        level[w] = 0;
         stack[top++] = w;
       }
     }

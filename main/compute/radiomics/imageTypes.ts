@@ -16,7 +16,7 @@ import type { Volume } from '../imaging/volume.js';
 import { RadiomicsInputError } from './errors.js';
 import { extractFeatures, type ExtractionResult, type FeatureValue } from './extract.js';
 import { describeGeometryMismatch, resampleMaskToImage } from './geometry.js';
-import { cropRoi, normalizedVolume, resegment, roiOfLabel, type BoundingBox } from './preprocess.js';
+import { cropRoi, labelBox, labelSelection, normalizedVolume, resegment, type BoundingBox } from './preprocess.js';
 import { pyradiomicsGrid, resampleForExtraction } from './resample.js';
 import type { EnabledFeatures, ParameterFile, RadiomicsSettings } from './settings.js';
 import { resolveSettings } from './settings.js';
@@ -68,8 +68,7 @@ export function filterInputs(
     // extractFeatures on Original has already refused or accepted the mismatch; here we follow it.
     mask = resampleMaskToImage(mask, image, settings.label);
   }
-  let roi = roiOfLabel(mask, settings.label, settings.label_channel);
-  let { bbox } = roi;
+  let { bbox } = labelBox(mask, settings.label, settings.label_channel);
   if (settings.normalize) image = normalizedVolume(image, settings);
   const grid = pyradiomicsGrid(image, mask, bbox, settings);
   if (grid) {
@@ -80,9 +79,9 @@ export function filterInputs(
     mask = cropVolume(mask, box, true);
   }
   // A resampled or cropped mask has a new grid; otherwise the ROI found above is the same.
-  if (grid || settings.preCrop) roi = roiOfLabel(mask, settings.label, settings.label_channel);
-  bbox = roi.bbox;
-  const crop = resegment(cropRoi(image, roi.roi, bbox, { ...settings, normalize: false }), settings);
+  if (grid || settings.preCrop) ({ bbox } = labelBox(mask, settings.label, settings.label_channel));
+  const roi = labelSelection(mask, settings.label, settings.label_channel);
+  const crop = resegment(cropRoi(image, roi, bbox, { ...settings, normalize: false }), settings);
   // The ROI as label 1: re-segmented voxels only (PyRadiomics re-segments once, on these intensities).
   const out = new Uint8Array(mask.size[0] * mask.size[1] * mask.size[2]);
   const [nx, ny] = mask.size;
@@ -155,7 +154,8 @@ export function extractImageTypes(image: Volume, mask: Volume, params: ImageType
           },
           textures,
         );
-        for (const f of r.features) features.push({ name: f.name.replace(/^original_/, `${d.name}_`), value: f.value });
+        // `original_<class>_<Feature>` → `<image>_<class>_<Feature>`.
+        for (const f of r.features) features.push({ name: d.name + f.name.slice('original'.length), value: f.value });
         for (const w of r.diagnostics.warnings) warnings.push(`${d.name}: ${w}`);
       }
     }

@@ -34,10 +34,10 @@ export function computeNgtdm(roi: DiscretizedRoi, st: NgtdmSettings): NgtdmMatri
     const o = voxels[v]!;
     let count = 0;
     let sum = 0;
+    // Neighbours outside the ROI have level 0: they add nothing to the (integer, exact) sum.
     for (let a = 0; a < na; a++) {
       const w = level[o + off[a]!]!;
-      if (w === 0) continue;
-      count++;
+      if (w !== 0) count++;
       sum += w;
     }
     const g = level[o]!;

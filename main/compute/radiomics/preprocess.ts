@@ -30,44 +30,73 @@ export interface CroppedRoi {
   bbox: BoundingBox;
 }
 
-/**
- * Marks the voxels equal to `label` (PyRadiomics `getMask` + `LabelStatisticsImageFilter`).
- * Throws when nothing is segmented or the label is absent, listing the labels present.
- */
-export function roiOfLabel(
-  mask: Volume,
-  label: number,
-  labelChannel = 0,
-): { roi: Uint8Array; voxelCount: number; bbox: BoundingBox } {
-  const [nx, ny, nz] = mask.size;
+/** Voxels of one label in a (possibly multi-channel) label map, without copying it. */
+export interface LabelSelection {
+  labels: ArrayLike<number>;
+  /** Values per voxel in `labels` and the one read. */
+  components: number;
+  channel: number;
+  label: number;
+}
+
+/** What cropRoi keeps: a 0/1 ROI map over the image, or the voxels of one label of a mask. */
+export type RoiSelector = Uint8Array | LabelSelection;
+
+/** The voxels equal to `label` in `mask`'s channel `labelChannel`, checked like roiOfLabel. */
+export function labelSelection(mask: Volume, label: number, labelChannel = 0): LabelSelection {
   const comps = mask.components ?? 1;
   if (labelChannel >= comps) {
     throw new RadiomicsInputError('mask', `label_channel ${labelChannel} requested, but the mask has ${comps} channel(s)`);
   }
-  const data = mask.data;
+  return { labels: mask.data, components: comps, channel: labelChannel, label };
+}
+
+/**
+ * Count and bounding box of the voxels equal to `label` (PyRadiomics `getMask` +
+ * `LabelStatisticsImageFilter`), without a voxel-sized allocation. The scan reads the whole label
+ * map once and is memory-bound: for a one-channel map, the native TypedArray.indexOf finds the
+ * next row holding the label (far faster than a JS loop over a sparse map) and that row is then
+ * read to its end. Throws when nothing is segmented or the label is absent, listing the labels
+ * present.
+ */
+export function labelBox(mask: Volume, label: number, labelChannel = 0): { voxelCount: number; bbox: BoundingBox } {
+  const [nx, ny, nz] = mask.size;
+  const sel = labelSelection(mask, label, labelChannel);
+  const data = sel.labels;
+  const comps = sel.components;
   const n = nx * ny * nz;
-  const roi = new Uint8Array(n);
   const lower: Vec3 = [nx, ny, nz];
   const upper: Vec3 = [-1, -1, -1];
   let count = 0;
-  const mark = (o: number) => {
-    roi[o] = 1;
-    count++;
-    const i = o % nx;
-    const j = Math.floor(o / nx) % ny;
-    const k = Math.floor(o / (nx * ny));
-    if (i < lower[0]) lower[0] = i;
-    if (i > upper[0]) upper[0] = i;
-    if (j < lower[1]) lower[1] = j;
-    if (j > upper[1]) upper[1] = j;
-    if (k < lower[2]) lower[2] = k;
-    if (k > upper[2]) upper[2] = k;
-  };
-  if (comps === 1) {
-    // TypedArray.indexOf is a native scan: far faster than a JS loop over a sparse label map.
-    for (let o = data.indexOf(label); o >= 0; o = data.indexOf(label, o + 1)) mark(o);
-  } else {
-    for (let o = 0; o < n; o++) if (data[o * comps + labelChannel] === label) mark(o);
+  let o = 0;
+  while (o < n) {
+    if (comps === 1 && ArrayBuffer.isView(data)) {
+      o = (data as unknown as Int32Array).indexOf(label, o);
+      if (o < 0) break;
+    }
+    // Row of voxel o: the rest of it (from o) is read here.
+    const i0 = o % nx;
+    const rowStart = o - i0;
+    const r = rowStart / nx;
+    const j = r % ny;
+    const k = (r - j) / ny;
+    let iLo = -1;
+    let iHi = -1;
+    for (let i = i0; i < nx; i++)
+      if (data[(rowStart + i) * comps + labelChannel] === label) {
+        if (iLo < 0) iLo = i;
+        iHi = i;
+        count++;
+      }
+    if (iLo >= 0) {
+      if (iLo < lower[0]) lower[0] = iLo;
+      if (iHi > upper[0]) upper[0] = iHi;
+      if (j < lower[1]) lower[1] = j;
+      if (j > upper[1]) upper[1] = j;
+      if (k < lower[2]) lower[2] = k;
+      if (k > upper[2]) upper[2] = k;
+    }
+    o = rowStart + nx;
   }
   if (count === 0) {
     const present = new Set<number>();
@@ -79,7 +108,29 @@ export function roiOfLabel(
     const list = [...present].sort((a, b) => a - b).join(', ');
     throw new RadiomicsInputError('mask', `label ${label} is not present in the mask; labels present: ${list}`);
   }
-  return { roi, voxelCount: count, bbox: { lower, upper } };
+  return { voxelCount: count, bbox: { lower, upper } };
+}
+
+/**
+ * Marks the voxels equal to `label` (see labelBox) in a 0/1 map over the whole mask. Throws when
+ * nothing is segmented or the label is absent, listing the labels present.
+ */
+export function roiOfLabel(
+  mask: Volume,
+  label: number,
+  labelChannel = 0,
+): { roi: Uint8Array; voxelCount: number; bbox: BoundingBox } {
+  const { voxelCount, bbox } = labelBox(mask, label, labelChannel);
+  const [nx, ny, nz] = mask.size;
+  const comps = mask.components ?? 1;
+  const data = mask.data;
+  const roi = new Uint8Array(nx * ny * nz);
+  for (let k = bbox.lower[2]; k <= bbox.upper[2]; k++)
+    for (let j = bbox.lower[1]; j <= bbox.upper[1]; j++) {
+      const row = nx * (j + ny * k);
+      for (let i = bbox.lower[0]; i <= bbox.upper[0]; i++) if (data[(row + i) * comps + labelChannel] === label) roi[row + i] = 1;
+    }
+  return { roi, voxelCount, bbox };
 }
 
 /** PyRadiomics `checkMask` size rules: no single voxel, enough dimensions, enough voxels. */
@@ -164,7 +215,7 @@ function checkFinite(v: number, i: number, j: number, k: number): void {
  * `normalizeScale`; PyRadiomics `normalizeImage`: z-score with whole-image statistics, clamp at
  * ±removeOutliers, then scale).
  */
-export function cropRoi(image: Volume, roi: Uint8Array, bbox: BoundingBox, settings: RadiomicsSettings): CroppedRoi {
+export function cropRoi(image: Volume, roi: RoiSelector, bbox: BoundingBox, settings: RadiomicsSettings): CroppedRoi {
   const [nx, ny] = image.size;
   const comps = image.components ?? 1;
   const size: Vec3 = [bbox.upper[0] - bbox.lower[0] + 1, bbox.upper[1] - bbox.lower[1] + 1, bbox.upper[2] - bbox.lower[2] + 1];
@@ -182,6 +233,9 @@ export function cropRoi(image: Volume, roi: Uint8Array, bbox: BoundingBox, setti
     if (settings.removeOutliers !== null) clamp = settings.removeOutliers;
   }
   const outScale = settings.normalize ? settings.normalizeScale : 1;
+  // A 0/1 map is the label 1 of a one-channel map.
+  const sel = roi instanceof Uint8Array ? { labels: roi, components: 1, channel: 0, label: 1 } : roi;
+  const { labels, components: lc, channel, label } = sel;
   let count = 0;
   for (let k = 0, o = 0; k < size[2]; k++)
     for (let j = 0; j < size[1]; j++) {
@@ -195,7 +249,7 @@ export function cropRoi(image: Volume, roi: Uint8Array, bbox: BoundingBox, setti
           v *= outScale;
         }
         values[o] = v;
-        if (roi[row + i]) {
+        if (labels[(row + i) * lc + channel] === label) {
           checkFinite(v, bbox.lower[0] + i, bbox.lower[1] + j, bbox.lower[2] + k);
           mask[o] = 1;
           count++;

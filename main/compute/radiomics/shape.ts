@@ -225,7 +225,8 @@ function maxDistance(
   }
   const order = scratch.order.subarray(0, m);
   for (let a = 0; a < m; a++) order[a] = from + a;
-  order.sort((a, b) => r[b]! - r[a]!);
+  // Any order by decreasing r gives the same (exact) maximum: ties only change which pair is seen first.
+  sortByDecreasing(order, r);
   let best2 = 0;
   for (let a = 0; a < m; a++) {
     const va = order[a]!;
@@ -246,4 +247,60 @@ function maxDistance(
     }
   }
   return Math.sqrt(best2);
+}
+
+/**
+ * Sorts the indices `order` by decreasing `key[index]`, in place: quicksort (median of three) with
+ * insertion sort for short ranges. A comparator-free sort on typed arrays: Array.prototype.sort with
+ * a closure was most of the diameter time.
+ */
+function sortByDecreasing(order: Int32Array, key: Float64Array): void {
+  const stack: number[] = [0, order.length - 1];
+  while (stack.length > 0) {
+    let hi = stack.pop()!;
+    let lo = stack.pop()!;
+    while (hi - lo > 16) {
+      const mid = (lo + hi) >>> 1;
+      // Median of three to order[mid], then partition around its key.
+      if (key[order[mid]!]! > key[order[lo]!]!) swap(order, mid, lo);
+      if (key[order[hi]!]! > key[order[lo]!]!) swap(order, hi, lo);
+      if (key[order[hi]!]! > key[order[mid]!]!) swap(order, hi, mid);
+      const pivot = key[order[mid]!]!;
+      let i = lo;
+      let j = hi;
+      while (i <= j) {
+        while (key[order[i]!]! > pivot) i++;
+        while (key[order[j]!]! < pivot) j--;
+        if (i <= j) {
+          swap(order, i, j);
+          i++;
+          j--;
+        }
+      }
+      // Recurse (via the stack) into the smaller side, loop on the larger.
+      if (j - lo < hi - i) {
+        stack.push(i, hi);
+        hi = j;
+      } else {
+        stack.push(lo, j);
+        lo = i;
+      }
+    }
+    for (let a = lo + 1; a <= hi; a++) {
+      const v = order[a]!;
+      const kv = key[v]!;
+      let b = a - 1;
+      while (b >= lo && key[order[b]!]! < kv) {
+        order[b + 1] = order[b]!;
+        b--;
+      }
+      order[b + 1] = v;
+    }
+  }
+}
+
+function swap(a: Int32Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
 }
