@@ -14,7 +14,8 @@ import { decodePng } from './png.js';
  * (round(c) + 5 − c)·s_k mm along the patient's z axis; the coronal view (head up) draws it that
  * many mm / (mm per pixel) pixels above or below the view's middle, with mm per pixel =
  * 2 · 1.05 · max(nz·s_k, nx·s_i)/2 / view height (sagittal: ny·s_j; orientation.ts halfExtentMm,
- * viewer store resetCameras). Tolerance 0.005 px (SVG coordinates are not rounded).
+ * viewer store resetCameras). Tolerance 0.005 px (SVG coordinates are not rounded). Linked zoom:
+ * one Ctrl+wheel step multiplies every slice view's zoom by 1.1 (stores/viewer.ts zoom).
  */
 
 let demo: DemoApp;
@@ -101,6 +102,16 @@ describe('Segmentation workspace layouts (Playwright + Chromium/SwiftShader)', (
     }
     // The coronal and sagittal views kept their own slice (the crosshair moved within their plane).
     expect(await page.getByTestId('slice-coronal').textContent()).toBe(`${Math.round((ny - 1) / 2) + 1} / ${ny}`);
+
+    // Linked zoom: three Ctrl+wheel steps in the axial view zoom the coronal view by 1.1³ too
+    // (viewer store zoom factor per step), so the crosshair's offset from its middle grows by 1.1³.
+    const zoomedFrom = Math.abs((await horizontal('coronal')).offset);
+    await page.keyboard.down('Control');
+    for (let n = 0; n < 3; n++) await page.mouse.wheel(0, -100);
+    await page.keyboard.up('Control');
+    await expect
+      .poll(async () => Math.abs(Math.abs((await horizontal('coronal')).offset) - zoomedFrom * 1.1 ** 3))
+      .toBeLessThan(0.005);
 
     // 2 × 2 with 3D: four panes; the 3D view shows the image planes (many lit pixels, many grey levels).
     await page.getByTestId('layout-select').selectOption('quad');
