@@ -70,6 +70,8 @@ export interface Browser {
   context: BrowserContext;
   page: Page;
   errors: string[];
+  /** The profile folder, which names the browser process on its command line (for memory measurements). */
+  profile: string;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,7 @@ export async function openBrowser(): Promise<Browser> {
     context,
     page,
     errors,
+    profile,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

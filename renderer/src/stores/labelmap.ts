@@ -103,6 +103,11 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     return dirtyBox === null || (slice >= dirtyBox.lo[axis] && slice <= dirtyBox.hi[axis]);
   }
 
+  /** The index box the last revision may have changed (see dirtyBox), null for anywhere. */
+  function changedBox(): { lo: Vec3; hi: Vec3 } | null {
+    return dirtyBox;
+  }
+
   function beginStroke(view: ViewId, at: Vec3): void {
     const g = grid.value;
     if (!g || !viewer.volume) return;
@@ -223,5 +228,6 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     redo,
     measure,
     needsRedraw,
+    changedBox,
   };
 });

@@ -1,0 +1,90 @@
+/**
+ * A slice view's labelmap overlay lifecycle (labelOverlay.ts): a 2D canvas appended over the
+ * vtk.js canvas in the view's container, refreshed from the labelmap store's revisions (only
+ * the box a brush dab can reach during a stroke) and redrawn once per animation frame when the
+ * slice, camera, size or display settings change. It survives a lost WebGL context.
+ */
+import { onBeforeUnmount, onMounted, watch, type Ref } from 'vue';
+import { useLabelmapStore } from '../stores/labelmap.js';
+import { useViewerStore } from '../stores/viewer.js';
+import { LabelOverlay, type OverlayStyle } from './labelOverlay.js';
+import type { ViewId } from './orientation.js';
+
+export function useLabelOverlay(container: Ref<HTMLElement | null>, view: ViewId, size: Ref<[number, number]>) {
+  const viewer = useViewerStore();
+  const labelmap = useLabelmapStore();
+  let overlay: LabelOverlay | null = null;
+  let canvas: HTMLCanvasElement | null = null;
+  let frame: number | null = null;
+
+  const style = (): OverlayStyle => ({ opacity: labelmap.opacity, outline: labelmap.outline });
+
+  function draw(): void {
+    if (frame !== null) return;
+    frame = requestAnimationFrame(() => {
+      frame = null;
+      const v = viewer.volume;
+      if (!overlay || !v) return;
+      const c = viewer.cameras[view];
+      const [width, height] = size.value;
+      overlay.draw(
+        v.geometry,
+        view,
+        { focal: c.focal, mmPerPx: (2 * (c.baseScaleMm / c.zoom)) / height, width, height },
+        labelmap.visible,
+      );
+    });
+  }
+
+  function showSlice(force = false): void {
+    if (!overlay) return;
+    const v = viewer.volume;
+    overlay.setSlice(v ? labelmap.grid : null, viewer.axisOf(view), viewer.sliceOf(view), style(), force);
+    draw();
+  }
+
+  onMounted(() => {
+    canvas = document.createElement('canvas');
+    canvas.className = 'label-overlay';
+    canvas.setAttribute('aria-hidden', 'true');
+    Object.assign(canvas.style, { position: 'absolute', inset: '0', width: '100%', height: '100%', pointerEvents: 'none' });
+    container.value!.appendChild(canvas);
+    overlay = new LabelOverlay(canvas);
+    showSlice(true);
+  });
+
+  watch(
+    () => [viewer.volume, labelmap.grid],
+    () => showSlice(true),
+  );
+  watch(
+    () => viewer.crosshairIndex,
+    () => showSlice(),
+  );
+  watch(
+    () => labelmap.revision,
+    () => {
+      if (!overlay) return;
+      const box = labelmap.changedBox();
+      if (box === null) showSlice(true);
+      else if (
+        labelmap.needsRedraw(view, viewer.axisOf(view), viewer.sliceOf(view)) &&
+        overlay.refreshBox(box.lo, box.hi, style())
+      )
+        draw();
+    },
+  );
+  watch(
+    () => [labelmap.opacity, labelmap.outline],
+    () => showSlice(true),
+  );
+  watch(() => labelmap.visible, draw);
+  watch(() => viewer.cameras[view], draw, { deep: true });
+  watch(size, draw);
+
+  onBeforeUnmount(() => {
+    if (frame !== null) cancelAnimationFrame(frame);
+    canvas?.remove();
+    overlay = null;
+  });
+}
