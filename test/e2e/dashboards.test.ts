@@ -127,7 +127,12 @@ describe('Analysis dashboards (Playwright + Debian Chromium)', () => {
     const flowSrc = decodeURIComponent((await page.getByTestId('flow-image').getAttribute('src')) ?? '');
     expect(flowSrc).toContain('External validation set');
     expect(flowSrc).toContain(`n = ${result.split.counts.external.groups} patients`);
-    expect(await page.locator('[data-testid="checklist"] tbody tr').count()).toBeGreaterThan(30);
+    // 37 TRIPOD 2015 items + the 58 CLEAR v1.0 items (Kocak et al. 2023), numbered 1..58 with their sections.
+    expect(await page.locator('[data-testid="checklist"] tbody tr').count()).toBe(37 + 58);
+    expect(await page.locator('[data-testid="checklist"] tbody tr[data-item^="CLEAR-"]').count()).toBe(58);
+    expect(await page.locator('[data-item="CLEAR-31"]').textContent()).toContain('Method — Data preparation');
+    expect(await page.locator('[data-item="CLEAR-58"]').textContent()).toContain('Open science — Model availability');
+    expect(await page.locator('[data-testid="checklist"] summary').textContent()).toContain('not applicable');
     expect(await page.locator('[data-item="TRIPOD-14a"]').textContent()).toContain(
       `training ${result.split.counts.train.groups} patients`,
     );

@@ -83,11 +83,14 @@ export interface StudyFlow {
   sets: FlowBox[];
 }
 
-export type ChecklistStatus = 'reported' | 'partly' | 'not reported';
+export type ChecklistStatus = 'reported' | 'partly' | 'not reported' | 'not applicable';
 
 export interface ChecklistItem {
   checklist: 'TRIPOD' | 'CLEAR';
+  /** The official item number (TRIPOD 2015: '1'…'22' with letters; CLEAR v1.0: '1'…'58'). */
   item: string;
+  /** The checklist's section, e.g. 'Methods' (TRIPOD) or 'Method — Segmentation' (CLEAR). */
+  section: string;
   topic: string;
   status: ChecklistStatus;
   /** Where it is reported (report file / table / figure), or what is missing. */

@@ -114,12 +114,17 @@ describe('radstudy report', () => {
     // The checklist sheet: TRIPOD 14a with the training counts, KM by risk group reported (item 11).
     const cl = wb.getWorksheet('checklist')!;
     const clRows: string[][] = [];
-    cl.eachRow((row) => clRows.push([1, 2, 3, 4, 5, 6].map((k) => String(row.getCell(k).value ?? ''))));
+    cl.eachRow((row) => clRows.push([1, 2, 3, 4, 5, 6, 7].map((k) => String(row.getCell(k).value ?? ''))));
     const tc = result.split.counts.train;
-    expect(clRows.find((x) => x[1] === '14a')![5]).toContain(`training ${tc.groups} patients, ${tc.events} events`);
-    expect(clRows.find((x) => x[1] === '11')![3]).toBe('reported');
-    expect(clRows.find((x) => x[1] === '13a')![3]).toBe('partly');
-    expect(clRows.filter((x) => x[0] === 'CLEAR').length).toBe(17);
+    const tripod = (id: string) => clRows.find((x) => x[0] === 'TRIPOD' && x[1] === id)!;
+    expect(tripod('14a')[6]).toContain(`training ${tc.groups} patients, ${tc.events} events`);
+    expect(tripod('11')[4]).toBe('reported');
+    expect(tripod('13a')[4]).toBe('partly');
+    // CLEAR v1.0: 58 items numbered 1..58, with their sections (Kocak et al. 2023).
+    const clearRows = clRows.filter((x) => x[0] === 'CLEAR');
+    expect(clearRows.map((x) => x[1])).toEqual(Array.from({ length: 58 }, (_, k) => String(k + 1)));
+    expect(clearRows[18]![2]).toBe('Method — Segmentation');
+    expect(clearRows[55]![4]).toBe('reported'); // item 56, modeling code in reproducibility/
     const ws = wb.getWorksheet('model-comparison')!;
     expect(ws.getRow(2).getCell(4).value).toBe('AUC (95% CI)');
     const m = result.models[0]!.metrics.external!;
@@ -151,7 +156,7 @@ describe('radstudy report', () => {
     expect(xml).toContain('Table 2. Diagnostic performance of the models');
     expect(xml).not.toMatch(/<w:(left|right) w:val="single"/);
     expect(xml).toContain('Reporting checklist (TRIPOD, CLEAR), prefilled by RadStudy');
-    expect(xml).toContain('Data leakage prevention');
+    expect(xml).toContain('Open science — Model availability'); // CLEAR v1.0 section of items 57–58
     expect(xml).toMatch(/<w:top w:val="single"/);
 
     const csv = readFileSync(path.join(out, 'tables', 'model-comparison.csv'), 'utf8');

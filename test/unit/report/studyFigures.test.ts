@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisResult } from '../../../main/compute/ml/analysis.js';
 import { loadAnalysisTable, type AnalysisTable } from '../../../main/report/analysisTable.js';
 import { correlationOption, kaplanMeierOption } from '../../../main/report/charts/study.js';
-import { reportingChecklist } from '../../../main/report/checklist.js';
+import { reportingChecklist, summarizeFeatureNames } from '../../../main/report/checklist.js';
 import { clusterOrder, correlationFigure, correlationMatrix } from '../../../main/report/correlation.js';
 import { flowDiagramSvg, studyFlow } from '../../../main/report/flow.js';
 import { renderSvg } from '../../../main/report/render.js';
@@ -265,19 +265,112 @@ describe('on the report fixture', () => {
       survival: false,
       correlation: true,
     });
-    const get = (id: string, topic?: string) => items.find((i) => i.item === id && (!topic || i.topic.startsWith(topic)))!;
+    const get = (id: string) => items.find((i) => i.checklist === 'TRIPOD' && i.item === id)!;
     expect(get('14a').detail).toContain(
       `training ${result.split.counts.train.groups} patients, ${result.split.counts.train.events} events`,
     );
     expect(get('9').status).toBe('reported'); // the spec imputes (median)
-    expect(get('10b', 'Internal').status).toBe('reported'); // bootstrap B = 20
+    expect(get('10b').status).toBe('reported'); // bootstrap B = 20
     expect(get('11').status).toBe('not reported'); // no KM by risk group
     expect(get('15a').status).toBe('partly'); // LR has a formula, naive Bayes has not
     expect(get('13a').status).toBe('partly');
+    expect(get('10e').status).toBe('not applicable'); // no model updating
+    // TRIPOD 2015 (Collins et al., BMJ 2015;350:g7594): all 37 items, once each, in the statement's order.
+    expect(items.filter((i) => i.checklist === 'TRIPOD').map((i) => i.item)).toEqual(
+      '1 2 3a 3b 4a 4b 5a 5b 5c 6a 6b 7a 7b 8 9 10a 10b 10c 10d 10e 11 12 13a 13b 13c 14a 14b 15a 15b 16 17 18 19a 19b 20 21 22'.split(
+        ' ',
+      ),
+    );
+    // CLEAR v1.0 (Kocak et al., Insights Imaging 2023;14:75): exactly 58 items numbered 1..58 in order.
     const clear = items.filter((i) => i.checklist === 'CLEAR');
-    expect(clear.find((i) => i.topic === 'Model and software versions')!.detail).toContain('RadStudy 9.9.9');
-    expect(clear.find((i) => i.topic === 'Harmonization (batch effects)')!.status).toBe('not reported');
-    expect(clear.find((i) => i.topic === 'Validation type')!.status).toBe('reported');
-    expect(clear.find((i) => i.topic === 'Feature correlation')!.status).toBe('reported');
+    expect(clear.map((i) => i.item)).toEqual(Array.from({ length: 58 }, (_, k) => String(k + 1)));
+    const C = (n: number) => clear[n - 1]!;
+    // Official sections: first and last item of each.
+    expect(
+      [1, 2, 3, 4, 6, 7, 12, 13, 18, 19, 20, 21, 24, 25, 28, 29, 33, 34, 37, 38, 43, 44, 48, 49, 52, 53, 58].map(
+        (n) => C(n).section,
+      ),
+    ).toEqual([
+      'Title',
+      'Abstract',
+      'Keywords',
+      'Introduction',
+      'Introduction',
+      'Method — Study design',
+      'Method — Study design',
+      'Method — Data',
+      'Method — Data',
+      'Method — Segmentation',
+      'Method — Segmentation',
+      'Method — Pre-processing',
+      'Method — Pre-processing',
+      'Method — Feature extraction',
+      'Method — Feature extraction',
+      'Method — Data preparation',
+      'Method — Data preparation',
+      'Method — Modeling',
+      'Method — Modeling',
+      'Method — Evaluation',
+      'Method — Evaluation',
+      'Results',
+      'Results',
+      'Discussion',
+      'Discussion',
+      'Open science — Data availability',
+      'Open science — Model availability',
+    ]);
+    // Prefilled from the fixture spec (impute + zscore scale + univariate + correlation, LR and naive
+    // Bayes, split by center with an external set, bootstrap B = 20, features DCE2_original_f*).
+    expect(C(15).status).toBe('reported');
+    expect(C(15).detail).toContain('split by center');
+    expect(C(17).status).toBe('not applicable'); // every candidate is a PyRadiomics-style name
+    expect(C(24).status).toBe('partly');
+    expect(C(24).detail).toContain('original');
+    expect(C(26).status).toBe('not reported'); // DCE2_original_f0 carries no feature class
+    expect(C(27).detail).toBe(`${result.features.candidates} candidate features`);
+    expect(C(29).status).toBe('reported');
+    expect(C(31).status).toBe('not reported'); // no ICC step
+    expect(C(32).status).toBe('reported');
+    expect(C(32).detail).toBe('zscore scaling');
+    expect(C(33).detail).toContain('univariate, correlation');
+    expect(C(34).detail).toContain('RadStudy 9.9.9');
+    expect(C(38).status).toBe('reported');
+    expect(C(38).detail).toBe('external (other centres)');
+    expect(C(41).status).toBe('reported'); // two models, DeLong
+    expect(C(56).status).toBe('reported');
+    expect(C(57).status).toBe('reported');
+    expect(C(1).status).toBe('not reported');
+
+    // The same analysis with an ICC filter and a single model.
+    const one: AnalysisResult = {
+      ...result,
+      spec: { ...result.spec, steps: [...result.spec.steps, { step: 'icc', min: 0.75 }] },
+      models: [result.models[0]!],
+    };
+    const c2 = reportingChecklist(one, {
+      software: { name: 'RadStudy', version: '9.9.9' },
+      cohortFlow: true,
+      survival: false,
+      correlation: false,
+    }).filter((i) => i.checklist === 'CLEAR');
+    expect(c2[30]!.status).toBe('reported'); // item 31
+    expect(c2[30]!.detail).toBe('ICC2 between R1 and R2, kept ≥ 0.75');
+    expect(c2[19]!.status).toBe('partly'); // item 20: the ICC readers are known
+    expect(c2[40]!.status).toBe('not applicable'); // item 41: a single model
+    expect(c2[36]!.status).toBe('not applicable'); // item 37: a single model, no grid
+    expect(c2[44]!.status).toBe('reported'); // item 45: the study's exclusion flow
+  });
+
+  it('reads image types, feature classes and non-radiomic columns from feature names', () => {
+    const s = summarizeFeatureNames([
+      'T1_wavelet-LLH_glcm_Contrast',
+      'original_shape_Sphericity',
+      'DCE2_log-sigma-2-0-mm-3D_firstorder_Mean',
+      'DCE2_original_glcm_Idm',
+      'age',
+    ]);
+    expect(s.imageTypes).toEqual(['log-sigma-2-0-mm-3D', 'original', 'wavelet-LLH']);
+    expect(s.classes).toEqual({ glcm: 2, shape: 1, firstorder: 1 });
+    expect(s.nonRadiomic).toEqual(['age']);
   });
 });
