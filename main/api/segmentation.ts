@@ -100,11 +100,37 @@ export const SegmentationSchema = z.object({
 });
 export type Segmentation = z.infer<typeof SegmentationSchema>;
 
+/** One label of a labelmap: its voxel value, name and display colour. */
+export const SegmentLabelSchema = z
+  .object({
+    value: z.number().int().min(1).max(255),
+    name: z.string().trim().min(1).max(60),
+    colour: z.string().regex(/^#[0-9a-f]{6}$/i, 'a colour is #rrggbb'),
+  })
+  .strict();
+export type SegmentLabel = z.infer<typeof SegmentLabelSchema>;
+
+/** The label table of a mask: distinct values and names. */
+export const SegmentLabelsSchema = z
+  .array(SegmentLabelSchema)
+  .max(255)
+  .refine((ls) => new Set(ls.map((l) => l.value)).size === ls.length, 'two labels share a value')
+  .refine((ls) => new Set(ls.map((l) => l.name.toLowerCase())).size === ls.length, 'two labels share a name');
+
+/**
+ * Label value (1…255) of each foreground run (runs[2r + 1] has values[r]); absent: all label 1.
+ * Touching labels are separated by an empty background run (labelRuns in maskCodec.ts).
+ */
+const RunValuesSchema = z.array(z.number().int().min(1).max(255)).max(25_000_000);
+
 export const SegmentationMaskSchema = z.object({
   id: z.number().int(),
   geometry: GeometrySchema,
   /** Alternating run lengths in voxel order (i fastest), background first. */
   runs: z.array(z.number().int().nonnegative()),
+  values: RunValuesSchema.optional(),
+  /** Label table saved with the mask (empty for masks saved before labels had names). */
+  labels: SegmentLabelsSchema.optional(),
 });
 export type SegmentationMask = z.infer<typeof SegmentationMaskSchema>;
 
@@ -130,6 +156,8 @@ export const SegmentationSaveParamsSchema = z
     status: SegmentationStatusSchema,
     timeSpentS: z.number().nonnegative().max(1e7),
     runs: RunsSchema,
+    values: RunValuesSchema.optional(),
+    labels: SegmentLabelsSchema.optional(),
   })
   .strict();
 export type SegmentationSaveParams = z.infer<typeof SegmentationSaveParamsSchema>;
@@ -144,6 +172,8 @@ export const SegmentationDraftSchema = z.object({
   voxelCount: z.number().int(),
   updatedAt: z.string(),
   runs: z.array(z.number().int().nonnegative()),
+  values: RunValuesSchema.optional(),
+  labels: SegmentLabelsSchema.optional(),
 });
 export type SegmentationDraft = z.infer<typeof SegmentationDraftSchema>;
 
@@ -154,6 +184,8 @@ export const SegmentationDraftSaveParamsSchema = z
     status: SegmentationStatusSchema,
     timeSpentS: z.number().nonnegative().max(1e7),
     runs: RunsSchema,
+    values: RunValuesSchema.optional(),
+    labels: SegmentLabelsSchema.optional(),
   })
   .strict();
 export type SegmentationDraftSaveParams = z.infer<typeof SegmentationDraftSaveParamsSchema>;

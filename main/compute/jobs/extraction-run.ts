@@ -66,8 +66,9 @@ export function planExtraction(db: Database.Database, extractionId: number): Ext
     if (e instanceof RadiomicsInputError) throw new AppError('VALIDATION', e.message);
     throw e;
   }
-  // Stored masks are binary on the series grid: the ROI is label 1 whatever the file said.
-  params = { ...params, settings: { ...params.settings, label: 1, label_channel: 0 } };
+  // Stored masks are labelmaps on the series grid (one channel): the ROI is the voxels of the
+  // parameter file's `label` (default 1; binary masks are all label 1).
+  params = { ...params, settings: { ...params.settings, label: params.settings.label ?? 1, label_channel: 0 } };
   const selection = ExtractionSelectionSchema.parse(JSON.parse(ex.selection));
   const rows = db
     .prepare(

@@ -12,13 +12,13 @@ import type {
   SegmentationSaveParams,
 } from '../../api/segmentation.js';
 import type { CopyTarget, SegmentationCopyParams, SegmentationCopyResult } from '../../api/segmentationCopy.js';
-import { decodeMask, maskRuns } from '../../compute/imaging/maskCodec.js';
+import { decodeMask, labelRuns } from '../../compute/imaging/maskCodec.js';
 import { appendAudit } from '../../../db/repositories/audit.js';
 import type { JobService } from '../jobs.js';
 import type { StudyService } from '../study.js';
 import { findSegmentation, getSegmentation, listSegmentations, type SegmentationFilter } from './repository.js';
 import { copyTargets, copyToSeries } from './copy.js';
-import { discardDraft, getDraft, saveDraft, saveVersion } from './versions.js';
+import { discardDraft, getDraft, labelsOf, saveDraft, saveVersion } from './versions.js';
 
 type Slot = { lesionId: number; seriesId: number; reader: string };
 
@@ -81,12 +81,13 @@ export class SegmentationService {
   mask(id: number): SegmentationMask {
     const db = this.db();
     const row = db
-      .prepare('SELECT g.mask, s.geometry FROM segmentation g JOIN series s ON s.id = g.series_id WHERE g.id = ?')
-      .get(id) as { mask: Buffer; geometry: string } | undefined;
+      .prepare('SELECT g.mask, g.labels, s.geometry FROM segmentation g JOIN series s ON s.id = g.series_id WHERE g.id = ?')
+      .get(id) as { mask: Buffer; labels: string; geometry: string } | undefined;
     if (!row) throw new AppError('NOT_FOUND', `There is no segmentation #${id} in this study.`);
     const geometry = GeometrySchema.parse(JSON.parse(row.geometry));
     const n = geometry.size[0] * geometry.size[1] * geometry.size[2];
-    return { id, geometry, runs: maskRuns(decodeMask(new Uint8Array(row.mask), n)) };
+    const { runs, values } = labelRuns(decodeMask(new Uint8Array(row.mask), n));
+    return { id, geometry, runs, values, labels: labelsOf(row.labels) };
   }
 
   delete(id: number): { deleted: number } {

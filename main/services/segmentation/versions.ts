@@ -14,8 +14,8 @@ import type {
   SegmentationDraftSaveParams,
   SegmentationSaveParams,
 } from '../../api/segmentation.js';
-import { SegmentationStatusSchema } from '../../api/segmentation.js';
-import { decodeMask, encodeMask, maskRuns, maskStats } from '../../compute/imaging/maskCodec.js';
+import { SegmentationStatusSchema, SegmentLabelsSchema, type SegmentLabel } from '../../api/segmentation.js';
+import { decodeMask, encodeMask, labelCounts, labelRuns, maskFromLabelRuns, maskStats } from '../../compute/imaging/maskCodec.js';
 import type { Geometry } from '../../compute/imaging/volume.js';
 import { appendAudit } from '../../../db/repositories/audit.js';
 import { getSegmentation } from './repository.js';
@@ -41,28 +41,53 @@ function slotName(db: Database.Database, s: Slot): { name: string; grid: Geometr
   };
 }
 
-/** The mask of the runs, checked against the grid. */
-function maskFromRuns(runs: readonly number[], grid: Geometry, name: string): Uint8Array {
+/** The labelmap of the runs (and label values), checked against the grid and the label table. */
+function maskFromRuns(
+  p: { runs: readonly number[]; values?: readonly number[] | undefined; labels?: readonly SegmentLabel[] | undefined },
+  grid: Geometry,
+  name: string,
+): Uint8Array {
   const n = grid.size[0] * grid.size[1] * grid.size[2];
   let total = 0;
-  for (const r of runs) total += r;
+  for (const r of p.runs) total += r;
   if (total !== n)
     throw new AppError(
       'VALIDATION',
       `${name}: the mask covers ${total} voxels but the series grid ${grid.size.join('×')} has ${n}; it was drawn on another grid. Nothing was saved.`,
     );
-  const mask = new Uint8Array(n);
-  let v = 0;
-  for (let r = 0; r < runs.length; r++) {
-    if (r % 2 === 1) mask.fill(1, v, v + runs[r]!);
-    v += runs[r]!;
+  let mask: Uint8Array;
+  try {
+    mask = maskFromLabelRuns(p.runs, p.values, n, `${name}: the mask`);
+  } catch (e) {
+    throw new AppError('VALIDATION', `${(e as Error).message} Nothing was saved.`);
+  }
+  if (p.labels && p.labels.length > 0) {
+    const known = new Set(p.labels.map((l) => l.value));
+    for (const value of labelCounts(mask).keys())
+      if (!known.has(value))
+        throw new AppError(
+          'VALIDATION',
+          `${name}: voxels carry label value ${value}, which is not in the label table (${[...known].join(', ')}). Nothing was saved.`,
+        );
   }
   return mask;
 }
 
+/** The stored label table of a row ('[]' for masks saved before label tables existed). */
+export function labelsOf(text: string | null | undefined): SegmentLabel[] {
+  return text ? SegmentLabelsSchema.parse(JSON.parse(text)) : [];
+}
+
+/** The `label` column: the names of the labels present ('label 1' when the table is empty). */
+function labelName(labels: readonly SegmentLabel[] | undefined, mask: Uint8Array): string {
+  const present = [...labelCounts(mask).keys()];
+  if (!labels || labels.length === 0) return present.map((v) => `label ${v}`).join(', ');
+  return present.map((v) => labels.find((l) => l.value === v)?.name ?? `label ${v}`).join(', ');
+}
+
 export function saveVersion(db: Database.Database, p: SegmentationSaveParams): Segmentation {
   const { name, grid } = slotName(db, p);
-  const mask = maskFromRuns(p.runs, grid, name);
+  const mask = maskFromRuns(p, grid, name);
   const stats = maskStats(mask, grid);
   if (stats.voxelCount === 0)
     throw new AppError('VALIDATION', `${name}: the mask is empty; paint the lesion before saving (nothing was saved).`);
@@ -87,8 +112,8 @@ export function saveVersion(db: Database.Database, p: SegmentationSaveParams): S
     const info = db
       .prepare(
         `INSERT INTO segmentation(lesion_id, series_id, reader, version, parent_id, status, time_spent_s, label,
-           source_format, source_path, source_sha256, mask, voxel_count, volume_mm3, bbox, warnings, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'label 1', 'editor', ?, ?, ?, ?, ?, ?, '[]', ?)`,
+           source_format, source_path, source_sha256, mask, voxel_count, volume_mm3, bbox, warnings, created_at, labels)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'editor', ?, ?, ?, ?, ?, ?, '[]', ?, ?)`,
       )
       .run(
         p.lesionId,
@@ -98,6 +123,7 @@ export function saveVersion(db: Database.Database, p: SegmentationSaveParams): S
         p.parentId,
         p.status,
         p.timeSpentS,
+        labelName(p.labels, mask),
         `RadStudy editor, version ${version}`,
         sha,
         Buffer.from(blob),
@@ -105,6 +131,7 @@ export function saveVersion(db: Database.Database, p: SegmentationSaveParams): S
         stats.volumeMm3,
         JSON.stringify(stats.bbox),
         new Date().toISOString(),
+        JSON.stringify(p.labels ?? []),
       );
     const newId = Number(info.lastInsertRowid);
     db.prepare('DELETE FROM segmentation_draft WHERE lesion_id = ? AND series_id = ? AND reader = ?').run(
@@ -136,26 +163,37 @@ export function saveVersion(db: Database.Database, p: SegmentationSaveParams): S
 
 export function saveDraft(db: Database.Database, p: SegmentationDraftSaveParams): { updatedAt: string } {
   const { name, grid } = slotName(db, p);
-  const mask = maskFromRuns(p.runs, grid, name);
+  const mask = maskFromRuns(p, grid, name);
   if (p.baseId !== null && !db.prepare('SELECT 1 FROM segmentation WHERE id = ?').get(p.baseId))
     throw new AppError('NOT_FOUND', `${name}: the version the draft was edited from (#${p.baseId}) no longer exists.`);
   let count = 0;
-  for (let v = 0; v < mask.length; v++) count += mask[v]!;
+  for (let v = 0; v < mask.length; v++) if (mask[v] !== 0) count++;
   const updatedAt = new Date().toISOString();
   db.prepare(
-    `INSERT INTO segmentation_draft(lesion_id, series_id, reader, base_id, status, time_spent_s, mask, voxel_count, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO segmentation_draft(lesion_id, series_id, reader, base_id, status, time_spent_s, mask, voxel_count, updated_at, labels)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (lesion_id, series_id, reader) DO UPDATE SET base_id = excluded.base_id, status = excluded.status,
        time_spent_s = excluded.time_spent_s, mask = excluded.mask, voxel_count = excluded.voxel_count,
-       updated_at = excluded.updated_at`,
-  ).run(p.lesionId, p.seriesId, p.reader, p.baseId, p.status, p.timeSpentS, Buffer.from(encodeMask(mask)), count, updatedAt);
+       updated_at = excluded.updated_at, labels = excluded.labels`,
+  ).run(
+    p.lesionId,
+    p.seriesId,
+    p.reader,
+    p.baseId,
+    p.status,
+    p.timeSpentS,
+    Buffer.from(encodeMask(mask)),
+    count,
+    updatedAt,
+    JSON.stringify(p.labels ?? []),
+  );
   return { updatedAt };
 }
 
 export function getDraft(db: Database.Database, s: Slot): SegmentationDraft | null {
   const row = db
     .prepare(
-      `SELECT d.base_id, d.status, d.time_spent_s, d.mask, d.voxel_count, d.updated_at, s.geometry
+      `SELECT d.base_id, d.status, d.time_spent_s, d.mask, d.voxel_count, d.updated_at, d.labels, s.geometry
          FROM segmentation_draft d JOIN series s ON s.id = d.series_id
         WHERE d.lesion_id = ? AND d.series_id = ? AND d.reader = ?`,
     )
@@ -167,12 +205,13 @@ export function getDraft(db: Database.Database, s: Slot): SegmentationDraft | nu
         mask: Buffer;
         voxel_count: number;
         updated_at: string;
+        labels: string;
         geometry: string;
       }
     | undefined;
   if (!row) return null;
   const g = GeometrySchema.parse(JSON.parse(row.geometry));
-  const runs = maskRuns(decodeMask(new Uint8Array(row.mask), g.size[0] * g.size[1] * g.size[2]));
+  const { runs, values } = labelRuns(decodeMask(new Uint8Array(row.mask), g.size[0] * g.size[1] * g.size[2]));
   return {
     ...s,
     baseId: row.base_id,
@@ -181,6 +220,8 @@ export function getDraft(db: Database.Database, s: Slot): SegmentationDraft | nu
     voxelCount: row.voxel_count,
     updatedAt: row.updated_at,
     runs,
+    values,
+    labels: labelsOf(row.labels),
   };
 }
 
