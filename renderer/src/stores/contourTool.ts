@@ -10,8 +10,6 @@ import { useUiStore } from './ui.js';
 import { useViewerStore } from './viewer.js';
 import { useViewerToolsStore } from './viewerTools.js';
 
-const LABEL = 1;
-
 /**
  * The slice-based tools added to the editor: polygon (click vertices, close on the first
  * vertex, a double click or Enter; Escape cancels), freehand contour (drag, closed on release)
@@ -85,7 +83,7 @@ export const useContourToolStore = defineStore('contourTool', () => {
     const slice = Math.round(pts[0]![axis]);
     let inside = 0;
     labelmap.runTool((rec) => {
-      inside = fillContour(rec, { axis, slice, points: contour, value: LABEL });
+      inside = fillContour(rec, { axis, slice, points: contour, value: labelmap.activeLabel });
     });
     return inside;
   }
@@ -96,7 +94,7 @@ export const useContourToolStore = defineStore('contourTool', () => {
     let keys: number[] = [];
     let filled: number[] = [];
     const changed = labelmap.runTool((rec) => {
-      const r = interpolateSlices(rec, { axis: viewer.axisOf(v), value: LABEL });
+      const r = interpolateSlices(rec, { axis: viewer.axisOf(v), value: labelmap.activeLabel });
       keys = r.keySlices;
       filled = r.filledSlices;
     });

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
-import { markRaw, ref, shallowRef } from 'vue';
+import { computed, markRaw, ref, shallowRef } from 'vue';
+import type { SegmentLabel } from '../../../main/api/segmentation.js';
 import type { Vec3 } from '../../../main/compute/imaging/volume.js';
 import { paintBrush, paintStroke } from '../viewer/tools/brush.js';
 import { fillHoles, floodFill, removeIslands } from '../viewer/tools/fill.js';
@@ -10,8 +11,7 @@ import { morphology } from '../viewer/tools/morphology.js';
 import type { ViewId } from '../viewer/orientation.js';
 import { useViewerStore } from './viewer.js';
 import { useViewerToolsStore } from './viewerTools.js';
-
-const LABEL = 1;
+import { defaultLabel, hexOfColour, labelColourTable, nextLabel, validateLabels } from '../viewer/labels.js';
 
 /**
  * The labelmap being edited on the series grid: the editing tools as undoable steps (diffs in
@@ -42,6 +42,16 @@ export const useLabelmapStore = defineStore('labelmap', () => {
   const measurements = ref<LabelMeasurements | null>(null);
   /** Labelled voxels, kept up to date from each edit's delta (never a recount of the volume per stroke). */
   const voxelCount = ref(0);
+  /** The label table (value 1…255, name, colour); the tools paint the active label's value. */
+  const labels = ref<SegmentLabel[]>([defaultLabel(1)]);
+  const activeLabel = ref(1);
+  /** Eraser clears only voxels of the active label (false: any label). */
+  const eraseActiveOnly = ref(true);
+  /** Measurements of every label of the table, after measure(). */
+  const labelMeasurements = ref<{ label: SegmentLabel; m: LabelMeasurements }[] | null>(null);
+  /** RGB of each voxel value for the overlay. */
+  const colourTable = computed(() => labelColourTable(labels.value));
+  const active = (): number => activeLabel.value;
 
   let stroke: { rec: EditRecorder; last: Vec3; counted: number; view: ViewId } | null = null;
 
@@ -51,10 +61,24 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     canUndo.value = history.canUndo;
     canRedo.value = history.canRedo;
     measurements.value = null;
+    labelMeasurements.value = null;
   }
 
-  /** Starts editing `data` (on the open volume's grid) with an empty history; null clears. */
-  function load(data: Uint8Array | null): void {
+  /**
+   * Starts editing `data` (on the open volume's grid) with an empty history; null clears.
+   * `table` is the saved label table; values present in the voxels but missing from it (masks
+   * saved before label tables) get a default entry.
+   */
+  function load(data: Uint8Array | null, table: readonly SegmentLabel[] = []): void {
+    const present = new Set<number>();
+    if (data) for (let v = 0; v < data.length; v++) if (data[v] !== 0) present.add(data[v]!);
+    const list = table.map((l) => ({ ...l }));
+    for (const value of [...present].sort((a, b) => a - b))
+      if (!list.some((l) => l.value === value)) list.push(defaultLabel(value));
+    if (list.length === 0) list.push(defaultLabel(1));
+    list.sort((a, b) => a.value - b.value);
+    labels.value = list;
+    activeLabel.value = list[0]!.value;
     const v = viewer.volume;
     history.clear();
     stroke = null;
@@ -63,11 +87,77 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     changed();
   }
 
-  /** Replaces the whole labelmap by `mask` (0/1) as one undoable step (recovering a draft). */
-  function replaceAll(mask: Uint8Array): void {
+  /** Replaces the whole labelmap by `mask` (label values) as one undoable step (recovering a draft). */
+  function replaceAll(mask: Uint8Array, table?: readonly SegmentLabel[]): void {
+    if (table && table.length > 0) {
+      const list = table.map((l) => ({ ...l }));
+      for (let v = 0; v < mask.length; v++)
+        if (mask[v] !== 0 && !list.some((l) => l.value === mask[v])) list.push(defaultLabel(mask[v]!));
+      labels.value = list.sort((a, b) => a.value - b.value);
+      if (!labels.value.some((l) => l.value === activeLabel.value)) activeLabel.value = labels.value[0]!.value;
+    }
     runTool((rec) => {
-      for (let v = 0; v < mask.length; v++) rec.set(v, mask[v]! ? LABEL : 0);
+      for (let v = 0; v < mask.length; v++) rec.set(v, mask[v]!);
     });
+  }
+
+  /** Adds a label with the next free value; returns it (it becomes the active label). */
+  function addLabel(name?: string): SegmentLabel {
+    const value = nextLabel(labels.value);
+    const l = defaultLabel(value);
+    if (name !== undefined) l.name = name.trim();
+    const list = [...labels.value, l].sort((a, b) => a.value - b.value);
+    validateLabels(list);
+    labels.value = list;
+    activeLabel.value = value;
+    editCount.value++;
+    return l;
+  }
+
+  function findLabel(value: number): SegmentLabel {
+    const l = labels.value.find((x) => x.value === value);
+    if (!l) throw new Error(`There is no label with value ${value}.`);
+    return l;
+  }
+
+  /** Renames label `value`; a blank or duplicate name is refused (the table is unchanged). */
+  function renameLabel(value: number, name: string): void {
+    findLabel(value);
+    const list = labels.value.map((l) => (l.value === value ? { ...l, name: name.trim() } : l));
+    validateLabels(list);
+    labels.value = list;
+    editCount.value++;
+  }
+
+  /** Sets the colour (#rrggbb or an [r, g, b] triple) of label `value`. */
+  function recolourLabel(value: number, colour: string | [number, number, number]): void {
+    findLabel(value);
+    const hex = typeof colour === 'string' ? colour.toLowerCase() : hexOfColour(colour);
+    const list = labels.value.map((l) => (l.value === value ? { ...l, colour: hex } : l));
+    validateLabels(list);
+    labels.value = list;
+    editCount.value++;
+  }
+
+  /** Removes label `value` and clears its voxels (one undoable step); the last label stays. */
+  function removeLabel(value: number): number {
+    findLabel(value);
+    if (labels.value.length === 1) throw new Error('The labelmap keeps at least one label.');
+    const g = grid.value;
+    const cleared = g
+      ? runTool((rec) => {
+          for (let v = 0; v < g.data.length; v++) if (g.data[v] === value) rec.set(v, 0);
+        })
+      : 0;
+    labels.value = labels.value.filter((l) => l.value !== value);
+    if (activeLabel.value === value) activeLabel.value = labels.value[0]!.value;
+    editCount.value++;
+    return cleared;
+  }
+
+  function selectLabel(value: number): void {
+    findLabel(value);
+    activeLabel.value = value;
   }
 
   function brushOptions(view: ViewId) {
@@ -76,7 +166,8 @@ export const useLabelmapStore = defineStore('labelmap', () => {
       radiusMm: tools.radiusMm,
       mode: tools.mode,
       axis: viewer.axisOf(view),
-      value: tools.tool === 'eraser' ? 0 : LABEL,
+      value: tools.tool === 'eraser' ? 0 : active(),
+      eraseOnly: tools.tool === 'eraser' && eraseActiveOnly.value ? active() : undefined,
       threshold: tools.thresholdEnabled ? { image: v.data, min: tools.thresholdMin, max: tools.thresholdMax } : undefined,
     };
   }
@@ -155,12 +246,12 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     if (!v) return 0;
     const seed = at.map((x, a) => Math.min(v.geometry.size[a]! - 1, Math.max(0, Math.round(x)))) as Vec3;
     return runTool((rec) =>
-      floodFill(rec, v.data, seed, { mode: tools.mode, axis: viewer.axisOf(view), value: LABEL, tolerance: tools.tolerance }),
+      floodFill(rec, v.data, seed, { mode: tools.mode, axis: viewer.axisOf(view), value: active(), tolerance: tools.tolerance }),
     );
   }
 
   function scopeFor(view: ViewId) {
-    return { mode: tools.mode, axis: viewer.axisOf(view), value: LABEL, slice: viewer.sliceOf(view) };
+    return { mode: tools.mode, axis: viewer.axisOf(view), value: active(), slice: viewer.sliceOf(view) };
   }
 
   const fillHolesIn = (view: ViewId) => runTool((rec) => fillHoles(rec, scopeFor(view)));
@@ -174,7 +265,7 @@ export const useLabelmapStore = defineStore('labelmap', () => {
         radiusMm: tools.morphologyRadiusMm,
         mode: tools.mode,
         axis: viewer.axisOf(view),
-        value: LABEL,
+        value: active(),
       }),
     );
 
@@ -198,8 +289,13 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     }
   }
 
+  /** Measures the active label (measurements) and every label of the table (labelMeasurements). */
   function measure(): void {
-    if (grid.value) measurements.value = measureLabel(grid.value, LABEL, viewer.axisOf('axial'));
+    const g = grid.value;
+    if (!g) return;
+    const axis = viewer.axisOf('axial');
+    labelMeasurements.value = labels.value.map((label) => ({ label, m: measureLabel(g, label.value, axis) }));
+    measurements.value = labelMeasurements.value.find((x) => x.label.value === active())!.m;
   }
 
   return {
@@ -213,6 +309,16 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     visible,
     measurements,
     voxelCount,
+    labels,
+    activeLabel,
+    eraseActiveOnly,
+    labelMeasurements,
+    colourTable,
+    addLabel,
+    renameLabel,
+    recolourLabel,
+    removeLabel,
+    selectLabel,
     load,
     replaceAll,
     runTool,

@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef, watch } from 'vue';
 import type { Segmentation, SegmentationDraft, SegmentationStatus } from '../../../main/api/contract.js';
+import type { SegmentLabel } from '../../../main/api/segmentation.js';
 import { call, fetchVoxels } from '../api/client.js';
-import { maskOfRuns, runsOf } from '../viewer/tools/runs.js';
+import { labelRunsOf, maskOfLabelRuns } from '../viewer/tools/runs.js';
 import { useLabelmapStore } from './labelmap.js';
 import { useUiStore } from './ui.js';
 import { useViewerStore } from './viewer.js';
@@ -87,20 +88,27 @@ export const useSegmentationSessionStore = defineStore('segmentationSession', ()
     const v = viewer.volume!;
     const n = v.geometry.size[0] * v.geometry.size[1] * v.geometry.size[2];
     let data = new Uint8Array(n);
+    let labelTable: SegmentLabel[] = [];
     if (fromSegmentation !== null) {
       const loaded = await ui.attempt(`Could not load segmentation #${fromSegmentation}`, async () => {
-        const [mask, rows] = await Promise.all([
+        const [mask, rows, stored] = await Promise.all([
           fetchVoxels('mask', fromSegmentation),
           call('segmentation.list', { lesionId: s.lesionId, seriesId: s.seriesId, reader: s.reader, allVersions: true }),
+          call('segmentation.mask', { id: fromSegmentation }),
         ]);
         if (mask.header.seriesId !== s.seriesId || mask.data.length !== n)
           throw new Error(
             `segmentation #${fromSegmentation} lies on series #${mask.header.seriesId}, not on the series opened (#${s.seriesId}).`,
           );
-        return { mask: mask.data as Uint8Array, row: rows.find((r: Segmentation) => r.id === fromSegmentation) ?? null };
+        return {
+          mask: mask.data as Uint8Array,
+          row: rows.find((r: Segmentation) => r.id === fromSegmentation) ?? null,
+          labels: stored.labels ?? [],
+        };
       });
       if (!loaded) return false;
       data = new Uint8Array(loaded.mask);
+      labelTable = loaded.labels;
       baseId.value = fromSegmentation;
       baseVersion.value = loaded.row?.version ?? null;
       if (loaded.row) {
@@ -108,7 +116,7 @@ export const useSegmentationSessionStore = defineStore('segmentationSession', ()
         timeSpentS.value = loaded.row.timeSpentS;
       }
     }
-    labelmap.load(data);
+    labelmap.load(data, labelTable);
     slot.value = s;
     const draft = await ui.attempt('Could not look for an autosaved draft', () => call('segmentation.draft.get', s));
     if (draft) pendingDraft.value = draft;
@@ -124,12 +132,12 @@ export const useSegmentationSessionStore = defineStore('segmentationSession', ()
     if (!d || !g) return;
     let mask: Uint8Array;
     try {
-      mask = maskOfRuns(d.runs, g.data.length, 'The draft');
+      mask = maskOfLabelRuns(d.runs, d.values, g.data.length, 'The draft');
     } catch (err) {
       ui.reportError('Could not recover the draft', err);
       return;
     }
-    labelmap.replaceAll(mask);
+    labelmap.replaceAll(mask, d.labels);
     status.value = d.status;
     timeSpentS.value = Math.max(timeSpentS.value, d.timeSpentS);
     pendingDraft.value = null;
@@ -161,7 +169,8 @@ export const useSegmentationSessionStore = defineStore('segmentationSession', ()
         baseId: baseId.value,
         status: status.value,
         timeSpentS: Math.round(timeSpentS.value * 10) / 10,
-        runs: runsOf(g.data),
+        ...labelRunsOf(g.data),
+        labels: labelmap.labels,
       }),
     );
     if (r) lastDraftAt.value = r.updatedAt;
@@ -180,7 +189,8 @@ export const useSegmentationSessionStore = defineStore('segmentationSession', ()
           parentId: baseId.value,
           status: status.value,
           timeSpentS: Math.round(timeSpentS.value * 10) / 10,
-          runs: runsOf(g.data),
+          ...labelRunsOf(g.data),
+          labels: labelmap.labels,
         }),
       );
       if (!saved) return null;

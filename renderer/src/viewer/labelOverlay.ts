@@ -28,6 +28,8 @@ export interface OverlayStyle {
   opacity: number;
   /** Border voxels (a 4-neighbour in the slice has another label, or the grid edge) at full opacity. */
   outline: boolean;
+  /** RGB of voxel values 0…255, 3 bytes each (the label table's colours); default: the palette. */
+  colours?: Uint8Array | undefined;
 }
 
 /** The two in-plane voxel axes of a slice across `axis`, in ascending order: (x, y) of the slice raster. */
@@ -66,6 +68,7 @@ export function rasterizeLabelSlice(
   const base = slice * stride[axis]!;
   const data = grid.data;
   const fill = Math.round(Math.min(1, Math.max(0, style.opacity)) * 255);
+  const table = style.colours;
   const x0 = Math.max(0, rect?.x0 ?? 0);
   const x1 = Math.min(w - 1, rect?.x1 ?? w - 1);
   const y0 = Math.max(0, rect?.y0 ?? 0);
@@ -79,10 +82,16 @@ export function rasterizeLabelSlice(
         rgba[p + 3] = 0;
         continue;
       }
-      const c = labelColour(l);
-      rgba[p] = c[0];
-      rgba[p + 1] = c[1];
-      rgba[p + 2] = c[2];
+      if (table) {
+        rgba[p] = table[3 * l]!;
+        rgba[p + 1] = table[3 * l + 1]!;
+        rgba[p + 2] = table[3 * l + 2]!;
+      } else {
+        const c = labelColour(l);
+        rgba[p] = c[0];
+        rgba[p + 1] = c[1];
+        rgba[p + 2] = c[2];
+      }
       let a = fill;
       if (style.outline) {
         const border =

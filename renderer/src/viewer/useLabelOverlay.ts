@@ -17,7 +17,7 @@ export function useLabelOverlay(container: Ref<HTMLElement | null>, view: ViewId
   let canvas: HTMLCanvasElement | null = null;
   let frame: number | null = null;
 
-  const style = (): OverlayStyle => ({ opacity: labelmap.opacity, outline: labelmap.outline });
+  const style = (): OverlayStyle => ({ opacity: labelmap.opacity, outline: labelmap.outline, colours: labelmap.colourTable });
 
   function draw(): void {
     if (frame !== null) return;
@@ -75,7 +75,7 @@ export function useLabelOverlay(container: Ref<HTMLElement | null>, view: ViewId
     },
   );
   watch(
-    () => [labelmap.opacity, labelmap.outline],
+    () => [labelmap.opacity, labelmap.outline, labelmap.colourTable],
     () => showSlice(true),
   );
   watch(() => labelmap.visible, draw);

@@ -32,3 +32,50 @@ export function maskOfRuns(runs: readonly number[], length: number, what: string
     throw new Error(`${what} covers ${total} voxels, the series grid has ${length}: it belongs to another grid.`);
   return out;
 }
+
+/**
+ * Runs and label values of a labelmap (several labels): as runsOf, with an empty background
+ * run between touching labels and one value per labelled run (labelRuns in maskCodec.ts).
+ */
+export function labelRunsOf(mask: Uint8Array): { runs: number[]; values: number[] } {
+  const runs: number[] = [];
+  const values: number[] = [];
+  let current = 0;
+  let run = 0;
+  for (let v = 0; v < mask.length; v++) {
+    const l = mask[v]!;
+    if (l === current) {
+      run++;
+      continue;
+    }
+    runs.push(run);
+    if (current !== 0 && l !== 0) runs.push(0);
+    if (l !== 0) values.push(l);
+    current = l;
+    run = 1;
+  }
+  runs.push(run);
+  return { runs, values };
+}
+
+/** Inverse of labelRunsOf; without `values` every labelled run is label 1 (as maskOfRuns). */
+export function maskOfLabelRuns(
+  runs: readonly number[],
+  values: readonly number[] | undefined,
+  length: number,
+  what: string,
+): Uint8Array {
+  if (!values) return maskOfRuns(runs, length, what);
+  if (values.length !== Math.floor(runs.length / 2))
+    throw new Error(`${what} has ${values.length} label values for ${Math.floor(runs.length / 2)} labelled runs.`);
+  const total = runs.reduce((a, b) => a + b, 0);
+  if (total !== length)
+    throw new Error(`${what} covers ${total} voxels, the series grid has ${length}: it belongs to another grid.`);
+  const out = new Uint8Array(length);
+  let v = 0;
+  for (let r = 0; r < runs.length; r++) {
+    if (r % 2 === 1) out.fill(values[(r - 1) / 2]!, v, v + runs[r]!);
+    v += runs[r]!;
+  }
+  return out;
+}
