@@ -44,8 +44,6 @@ function dab(labelmap: ReturnType<typeof useLabelmapStore>, at: [number, number,
   labelmap.endStroke();
 }
 
-const count = (data: Uint8Array, value: number): number => data.filter((x) => x === value).length;
-
 beforeEach(() => {
   // The stores run in node here: the ui store (pulled in by the viewer store) reads the theme
   // from window/localStorage/document, so minimal stand-ins are given.
