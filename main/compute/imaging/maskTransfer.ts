@@ -10,7 +10,7 @@ import { resampleNearest } from './resample.js';
 import { voxelCount, type Geometry } from './volume.js';
 
 export interface MaskTransfer {
-  /** The mask on the target grid (0/1). */
+  /** The mask on the target grid, with the source's label values (0/1 for a binary mask). */
   mask: Uint8Array;
   /** Labelled voxels on the source and on the target grid. */
   sourceVoxels: number;
@@ -25,16 +25,12 @@ const voxelVolume = (g: Geometry): number => g.spacingMm[0] * g.spacingMm[1] * g
 export function transferMask(mask: Uint8Array, source: Geometry, target: Geometry): MaskTransfer {
   if (mask.length !== voxelCount(source))
     throw new Error(`the mask has ${mask.length} voxels, its grid ${source.size.join('×')} has ${voxelCount(source)}`);
-  const binary = new Uint8Array(mask.length);
   let sourceVoxels = 0;
-  for (let v = 0; v < mask.length; v++)
-    if (mask[v] !== 0) {
-      binary[v] = 1;
-      sourceVoxels++;
-    }
-  const out = resampleNearest({ ...source, data: binary }, target).data as Uint8Array;
+  for (let v = 0; v < mask.length; v++) if (mask[v] !== 0) sourceVoxels++;
+  // Nearest neighbour copies label values as they are, so several labels keep their values.
+  const out = resampleNearest({ ...source, data: mask }, target).data as Uint8Array;
   let targetVoxels = 0;
-  for (let v = 0; v < out.length; v++) targetVoxels += out[v]!;
+  for (let v = 0; v < out.length; v++) if (out[v] !== 0) targetVoxels++;
   return {
     mask: out,
     sourceVoxels,

@@ -10,12 +10,12 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors.js';
 import { GeometrySchema } from '../../api/images.js';
 import type { CopyTarget, SegmentationCopyParams, SegmentationCopyResult } from '../../api/segmentationCopy.js';
-import { decodeMask, maskRuns } from '../../compute/imaging/maskCodec.js';
+import { decodeMask, labelRuns } from '../../compute/imaging/maskCodec.js';
 import { transferMask } from '../../compute/imaging/maskTransfer.js';
 import type { Geometry } from '../../compute/imaging/volume.js';
 import { appendAudit } from '../../../db/repositories/audit.js';
 import { getSegmentation } from './repository.js';
-import { saveVersion } from './versions.js';
+import { labelsOf, saveVersion } from './versions.js';
 
 interface SeriesRow {
   id: number;
@@ -39,11 +39,20 @@ function geometryOf(r: SeriesRow): Geometry {
 function sourceOf(db: Database.Database, id: number) {
   const row = db
     .prepare(
-      `SELECT g.id, g.lesion_id, g.series_id, g.reader, g.version, g.mask, l.patient_id AS lesion_patient
+      `SELECT g.id, g.lesion_id, g.series_id, g.reader, g.version, g.mask, g.labels, l.patient_id AS lesion_patient
          FROM segmentation g JOIN lesion l ON l.id = g.lesion_id WHERE g.id = ?`,
     )
     .get(id) as
-    | { id: number; lesion_id: number; series_id: number; reader: string; version: number; mask: Buffer; lesion_patient: number }
+    | {
+        id: number;
+        lesion_id: number;
+        series_id: number;
+        reader: string;
+        version: number;
+        mask: Buffer;
+        labels: string;
+        lesion_patient: number;
+      }
     | undefined;
   if (!row) throw new AppError('NOT_FOUND', `There is no segmentation #${id} in this study.`);
   const series = db.prepare(`SELECT ${SERIES_COLUMNS} FROM series WHERE id = ?`).get(row.series_id) as SeriesRow;
@@ -117,7 +126,8 @@ export function copyToSeries(db: Database.Database, p: SegmentationCopyParams): 
       parentId: null,
       status: 'needs_review',
       timeSpentS: 0,
-      runs: maskRuns(moved.mask),
+      ...labelRuns(moved.mask),
+      labels: labelsOf(row.labels),
     });
     const sourcePath = `copied from segmentation #${row.id} (series #${row.series_id}, version ${row.version})`;
     db.prepare('UPDATE segmentation SET source_path = ? WHERE id = ?').run(sourcePath, saved.id);

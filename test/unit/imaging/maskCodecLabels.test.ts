@@ -8,6 +8,8 @@ import {
   maskFromLabelRuns,
   maskRuns,
 } from '../../../main/compute/imaging/maskCodec.js';
+import { transferMask } from '../../../main/compute/imaging/maskTransfer.js';
+import type { Geometry } from '../../../main/compute/imaging/volume.js';
 
 /**
  * The mask codec with several labels: version-2 blobs round-trip every value 1…255 exactly,
@@ -99,5 +101,18 @@ describe('encodeMask / decodeMask with several labels', () => {
     raw.writeUInt32LE(0x324d4c52, 0);
     raw.writeUInt32LE(3, 4);
     expect(() => decodeMask(new Uint8Array(gzipSync(raw)), 5)).toThrow(/version 2/);
+  });
+});
+
+describe('transferMask with several labels', () => {
+  it('copies label values by nearest neighbour', () => {
+    // Source 4 voxels of 1 mm (centres x = 0…3), labels 1 1 2 2; target 2 voxels of 2 mm with
+    // centres x = 0.5 and 2.5 → source index ⌊0.5 + 0.5⌋ = 1 and ⌊2.5 + 0.5⌋ = 3: labels 1, 2 (exact).
+    const dir: Geometry['direction'] = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+    const source: Geometry = { size: [4, 1, 1], spacingMm: [1, 1, 1], originMm: [0, 0, 0], direction: dir };
+    const target: Geometry = { size: [2, 1, 1], spacingMm: [2, 1, 1], originMm: [0.5, 0, 0], direction: dir };
+    const moved = transferMask(Uint8Array.from([1, 1, 2, 2]), source, target);
+    expect(Array.from(moved.mask)).toEqual([1, 2]);
+    expect([moved.sourceVoxels, moved.targetVoxels]).toEqual([4, 2]);
   });
 });
