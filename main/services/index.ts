@@ -10,6 +10,7 @@ import { ensureBuiltinDictionary } from './cohort/repository.js';
 import { nodeForkLauncher, type ComputeLauncher } from './compute.js';
 import { EventBus } from './events.js';
 import { ExtractionService } from './extraction/service.js';
+import { analysisExtraction } from './report/extractionSource.js';
 import { previewParameters } from '../compute/jobs/filter-preview.js';
 import { ImagesService } from './images/service.js';
 import { SegmentationService } from './segmentation/service.js';
@@ -79,6 +80,10 @@ export function createServices(opts: ServicesOptions): Services {
     version,
     () => cohort.flow(),
     () => cohort.table(),
+    (r) => {
+      const h = study.handle();
+      return h ? analysisExtraction(h.db, r) : null;
+    },
   );
 
   const handlers: Handlers = {
