@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { registerReportCommand, type ReportIo } from '../../../main/cli/report.js';
 import { createServices, type Services } from '../../../main/services/index.js';
 import { tmpDir } from '../../helpers/tmp.js';
 import { runFixture, storeInStudy } from './fixture.js';
@@ -110,5 +112,26 @@ describe('checklist from the study extraction', () => {
     expect(methods).toContain('resampled to 1 × 1 × 1 mm (sitkLinear)');
     expect(methods).toContain('N4 bias-field correction (20/10 iterations');
     expect(methods).toContain(`SHA-256 ${SHA.slice(0, 12)}`);
+  }, 120_000);
+
+  it('writes the same items and methods from the CLI (radstudy report --study)', async () => {
+    await services.router.call('study.close', {});
+    const out = path.join(t.dir, 'cli');
+    const r = { code: 0, err: '' };
+    const io: ReportIo = {
+      out: () => undefined,
+      err: (x) => void (r.err += x),
+      setExitCode: (c) => void (r.code = c),
+      version: '9.9.9-test',
+    };
+    const program = new Command().exitOverride();
+    registerReportCommand(program, io);
+    await program.parseAsync(['report', '--study', study, '--analysis', String(id), '--out', out, '--dpi', 'none'], {
+      from: 'user',
+    });
+    expect(r).toEqual({ code: 0, err: expect.any(String) as string });
+    expect(readFileSync(path.join(out, 'methods.txt'), 'utf8')).toContain('grey levels discretised with a fixed bin width 12');
+    const checklistCsv = readFileSync(path.join(out, 'tables', 'checklist.csv'), 'utf8');
+    expect(checklistCsv).toMatch(/CLEAR,23,[^\n]*reported,methods\.txt,fixed bin width 12/);
   }, 120_000);
 });
