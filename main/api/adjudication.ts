@@ -194,6 +194,11 @@ export const adjudicationApi = {
     CategoricalAgreementSchema,
     "Cohen's kappa (unweighted; linear/quadratic weighted for ordinal) with CI, percent agreement and Landis–Koch band per dual-read variable",
   ),
+  'agreement.categorical.export': mutation(
+    CategoricalAgreementRequestSchema.extend({ path: z.string().min(1).optional() }).strict(),
+    z.object({ path: z.string().nullable(), rows: z.number().int(), csv: z.string() }),
+    'Write the kappa table (as `radstudy readers agreement --kind kappa`) as CSV to a path, or return it without one',
+  ),
   'adjudication.queue': query(
     AdjudicationQueueRequestSchema,
     AdjudicationQueueSchema,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { CategoricalAgreement } from '../api/contract.js';
 import { formatCsv } from '../compute/radiomics/batchCsv.js';
 import { createServices, type Services } from '../services/index.js';
+import { kappaCsvCells } from '../services/readers/kappaCsv.js';
 
 /**
  * `radstudy readers …`: the dual-reader workflow's offline steps from a terminal, through the same
@@ -39,25 +40,8 @@ function readerPair(text: string): [string, string] {
   return [p[0], p[1]];
 }
 
-/** The kappa table as CSV: one row per variable × weighting. */
-export function kappaCsv(a: CategoricalAgreement): string[][] {
-  const rows = [
-    ['variable', 'type', 'n', 'n_missing', 'percent_agreement', 'weights', 'kappa', 'se', 'lower', 'upper', 'band', 'note'],
-  ];
-  for (const v of a.variables) {
-    const base = [
-      v.variable,
-      v.type,
-      String(v.n),
-      String(v.nMissing),
-      v.percentAgreement === null ? '' : String(v.percentAgreement),
-    ];
-    if (v.kappas.length === 0) rows.push([...base, '', '', '', '', '', '', v.note ?? '']);
-    for (const k of v.kappas)
-      rows.push([...base, k.weights, String(k.kappa), String(k.se), String(k.lower), String(k.upper), k.band, v.note ?? '']);
-  }
-  return rows;
-}
+/** The kappa table as CSV: one row per variable × weighting (shared with agreement.categorical.export). */
+export const kappaCsv = kappaCsvCells;
 
 export function registerReadersCommands(program: Command): void {
   const readers = program.command('readers').description('dual-reader workflow: offline packages and agreement tables');

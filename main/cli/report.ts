@@ -12,6 +12,9 @@ import { StatsInputError } from '../compute/stats/common.js';
 import type { SurvivalRequest } from '../report/charts/studyTypes.js';
 import type { CohortFlowInput } from '../report/flow.js';
 import { withCohortColumns, type CohortColumnsSource } from '../report/analysisTable.js';
+import Database from 'better-sqlite3';
+import type { ExtractionFacts } from '../report/extractionFacts.js';
+import { analysisExtraction } from '../services/report/extractionSource.js';
 
 /** Where `radstudy report` writes and how it reports its exit code (tests pass their own). */
 export interface ReportIo {
@@ -34,7 +37,13 @@ class ReportInputError extends Error {}
 async function fromStudy(
   study: string,
   analysis: string,
-): Promise<Omit<ReportSource, 'software'> & { cohortFlow: CohortFlowInput | null; cohort: CohortColumnsSource | null }> {
+): Promise<
+  Omit<ReportSource, 'software'> & {
+    cohortFlow: CohortFlowInput | null;
+    cohort: CohortColumnsSource | null;
+    extraction: ExtractionFacts | null;
+  }
+> {
   const services = createServices({ mode: 'test' });
   try {
     const opened = await services.router.call('study.open', { path: path.resolve(study), readOnly: true });
@@ -52,7 +61,16 @@ async function fromStudy(
     const { summary, result } = got.data as { summary: AnalysisSummary; result: unknown };
     const flow = await services.router.call('cohort.flow', {});
     const cohort = await services.router.call('cohort.table', {});
+    // The stored extraction the features came from (CLEAR pre-processing items, methods).
+    const db = new Database(path.resolve(study), { readonly: true, fileMustExist: true });
+    let extraction: ExtractionFacts | null;
+    try {
+      extraction = analysisExtraction(db, result as AnalysisResult);
+    } finally {
+      db.close();
+    }
     return {
+      extraction,
       result: result as AnalysisResult,
       dataSource: summary.dataSource,
       dataSha256: summary.dataSha256,
@@ -168,6 +186,7 @@ export function registerReportCommand(program: Command, io: ReportIo = processIo
                 ...(km ? { survival: [km] } : {}),
                 correlation: { method: opts.correlation, clustered: true },
                 cohortFlow: (src as { cohortFlow?: CohortFlowInput | null }).cohortFlow ?? null,
+                extraction: (src as { extraction?: ExtractionFacts | null }).extraction ?? null,
                 extendTable: (t) => {
                   const cohort = (src as { cohort?: CohortColumnsSource | null }).cohort;
                   return cohort ? withCohortColumns(t, cohort, src.result.rows.groups) : t;

@@ -17,6 +17,7 @@
 import type { AnalysisResult } from '../compute/ml/analysis.js';
 import type { ChecklistItem, ChecklistStatus } from './charts/studyTypes.js';
 import type { ReportTable } from './tables.js';
+import { describeDiscretisation, describePreprocessing, describeResampling, type ExtractionFacts } from './extractionFacts.js';
 
 export interface ChecklistContext {
   software: { name: string; version: string };
@@ -26,6 +27,8 @@ export interface ChecklistContext {
   survival: boolean;
   /** The correlation heatmap was made. */
   correlation: boolean;
+  /** The stored study extraction the analysis' feature table came from, when known. */
+  extraction?: ExtractionFacts | null;
 }
 
 const AUTHORS = 'manuscript text (not known to the app)';
@@ -90,6 +93,7 @@ export function reportingChecklist(r: AnalysisResult, ctx: ChecklistContext): Ch
   const several = r.models.length > 1;
   const kinds = [...new Set(r.models.map((m) => m.kind))].join(', ');
   const names = summarizeFeatureNames(r.features.names);
+  const ex = ctx.extraction ?? null;
   const classList = Object.entries(names.classes)
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
@@ -372,13 +376,22 @@ export function reportingChecklist(r: AnalysisResult, ctx: ChecklistContext): Ch
       'methods.txt; Table 1 by split',
       `${splitText}; patients kept in one set and fold; ${cv}; every step fitted on training rows only`,
     ),
-    C(
-      '16',
-      M('Data'),
-      'Imaging protocol',
-      'not reported',
-      'not in the feature table; describe scanners, sequences, DCE timing and voxel size',
-    ),
+    ex
+      ? C(
+          '16',
+          M('Data'),
+          'Imaging protocol',
+          'reported',
+          'methods.txt',
+          `sequences ${ex.sequences.join(', ') || '(not named in the features)'}; ${describeResampling(ex)}; add scanners and DCE timing`,
+        )
+      : C(
+          '16',
+          M('Data'),
+          'Imaging protocol',
+          'not reported',
+          'not in the feature table; describe scanners, sequences, DCE timing and voxel size',
+        ),
     C(
       '17',
       M('Data'),
@@ -416,21 +429,27 @@ export function reportingChecklist(r: AnalysisResult, ctx: ChecklistContext): Ch
         .filter(Boolean)
         .join('; ') + (r.spec.reader || icc ? '; give their experience' : ''),
     ),
-    C(
-      '21',
-      M('Pre-processing'),
-      'Image pre-processing',
-      'not reported',
-      'not in the feature table; give normalisation, bias-field correction, registration',
-    ),
-    C('22', M('Pre-processing'), 'Resampling', 'not reported', 'not in the feature table; give the method and voxel size'),
-    C(
-      '23',
-      M('Pre-processing'),
-      'Grey-level discretisation',
-      'not reported',
-      'not in the feature table; give bin width or count',
-    ),
+    ex
+      ? C('21', M('Pre-processing'), 'Image pre-processing', 'reported', 'methods.txt', describePreprocessing(ex))
+      : C(
+          '21',
+          M('Pre-processing'),
+          'Image pre-processing',
+          'not reported',
+          'not in the feature table; give normalisation, bias-field correction, registration',
+        ),
+    ex
+      ? C('22', M('Pre-processing'), 'Resampling', 'reported', 'methods.txt', describeResampling(ex))
+      : C('22', M('Pre-processing'), 'Resampling', 'not reported', 'not in the feature table; give the method and voxel size'),
+    ex
+      ? C('23', M('Pre-processing'), 'Grey-level discretisation', 'reported', 'methods.txt', describeDiscretisation(ex))
+      : C(
+          '23',
+          M('Pre-processing'),
+          'Grey-level discretisation',
+          'not reported',
+          'not in the feature table; give bin width or count',
+        ),
     C(
       '24',
       M('Pre-processing'),
@@ -439,16 +458,25 @@ export function reportingChecklist(r: AnalysisResult, ctx: ChecklistContext): Ch
       names.imageTypes.length ? 'feature names (coefficient table; reproducibility/results.json)' : AUTHORS,
       names.imageTypes.length ? `${names.imageTypes.join(', ')}; give the filter parameters` : '',
     ),
-    C(
-      '25',
-      M('Feature extraction'),
-      'Extraction software and method',
-      'partly',
-      'reproducibility/manifest.json',
-      names.imageTypes.length
-        ? 'feature names follow PyRadiomics; give the software version and 2D/3D'
-        : 'give the software, version and 2D/3D',
-    ),
+    ex
+      ? C(
+          '25',
+          M('Feature extraction'),
+          'Extraction software and method',
+          'reported',
+          'methods.txt',
+          `${ex.engine}${ex.pyradiomicsCompatible ? ' (PyRadiomics-compatible mode)' : ''}; image types ${ex.imageTypes.join(', ')}`,
+        )
+      : C(
+          '25',
+          M('Feature extraction'),
+          'Extraction software and method',
+          'partly',
+          'reproducibility/manifest.json',
+          names.imageTypes.length
+            ? 'feature names follow PyRadiomics; give the software version and 2D/3D'
+            : 'give the software, version and 2D/3D',
+        ),
     C(
       '26',
       M('Feature extraction'),
@@ -465,7 +493,16 @@ export function reportingChecklist(r: AnalysisResult, ctx: ChecklistContext): Ch
       'methods.txt',
       `${r.features.candidates} candidate features`,
     ),
-    C('28', M('Feature extraction'), 'Other parameters left at defaults', 'not reported', AUTHORS),
+    ex
+      ? C(
+          '28',
+          M('Feature extraction'),
+          'Other parameters left at defaults',
+          'reported',
+          'methods.txt',
+          ex.changedSettings.length ? `changed: ${ex.changedSettings.join(', ')}; all others at defaults` : 'all at defaults',
+        )
+      : C('28', M('Feature extraction'), 'Other parameters left at defaults', 'not reported', AUTHORS),
     C(
       '29',
       M('Data preparation'),
@@ -644,13 +681,22 @@ export function reportingChecklist(r: AnalysisResult, ctx: ChecklistContext): Ch
       'reproducibility/manifest.json (file name and SHA-256 of the feature table)',
       'deposit the table itself or say why not',
     ),
-    C(
-      '55',
-      'Open science — Code availability',
-      'Pre-processing and extraction settings shared',
-      'not reported',
-      'not in the bundle; attach the extraction parameter file',
-    ),
+    ex
+      ? C(
+          '55',
+          'Open science — Code availability',
+          'Pre-processing and extraction settings shared',
+          'reported',
+          'methods.txt',
+          `extraction "${ex.name}" by ${ex.engine}, parameter file SHA-256 ${ex.paramsSha256}${ex.pyradiomicsCompatible ? ', PyRadiomics-compatible mode' : ''}; attach the parameter file`,
+        )
+      : C(
+          '55',
+          'Open science — Code availability',
+          'Pre-processing and extraction settings shared',
+          'not reported',
+          'not in the bundle; attach the extraction parameter file',
+        ),
     C(
       '56',
       'Open science — Code availability',

@@ -5,6 +5,7 @@
  */
 import type { AnalysisResult } from '../compute/ml/analysis.js';
 import type { AnalysisSpec } from '../compute/ml/spec.js';
+import { extractionMethods, type ExtractionFacts } from './extractionFacts.js';
 
 const MODEL_NAMES: Record<string, string> = {
   logistic: 'logistic regression',
@@ -67,13 +68,19 @@ function describeSplit(spec: AnalysisSpec, r: AnalysisResult): string {
   return `Rows dated on or after ${String(s.cutoff)} formed a temporal validation set (${counts}).`;
 }
 
-export function methodsParagraph(r: AnalysisResult, software: { name: string; version: string }): string {
+export function methodsParagraph(
+  r: AnalysisResult,
+  software: { name: string; version: string },
+  /** The stored study extraction the feature table came from: its settings open the paragraph. */
+  extraction?: ExtractionFacts | null,
+): string {
   const spec = r.spec;
   const pos = spec.outcome.positive;
   const parts: string[] = [];
   parts.push(
     `Analyses were performed in ${software.name} ${software.version} (modelling engine ${r.engine}). The outcome was ${spec.outcome.column} = ${Array.isArray(pos) ? pos.join(' or ') : String(pos)}${spec.outcome.negative ? ` versus ${spec.outcome.negative.join(' or ')}` : ''}; ${r.features.candidates} candidate radiomic features were considered.`,
   );
+  if (extraction) parts.push(extractionMethods(extraction));
   parts.push(describeSplit(spec, r));
   const steps = spec.steps.map(describeStep);
   parts.push(

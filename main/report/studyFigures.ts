@@ -13,6 +13,7 @@ import { reportingChecklist } from './checklist.js';
 import { correlationFigure } from './correlation.js';
 import { flowDiagramSvg, studyFlow, type CohortFlowInput } from './flow.js';
 import { kaplanMeierFigure } from './survival.js';
+import type { ExtractionFacts } from './extractionFacts.js';
 
 export interface StudyFigureOptions {
   survival?: SurvivalRequest[];
@@ -21,6 +22,8 @@ export interface StudyFigureOptions {
   /** Adds columns to the analysis table (the study's cohort variables), e.g. withCohortColumns. */
   extendTable?: (t: AnalysisTable) => AnalysisTable;
   software: { name: string; version: string };
+  /** The stored study extraction the analysis' features came from (prefills CLEAR 16, 21–23, 25, 28, 55). */
+  extraction?: ExtractionFacts | null;
 }
 
 export interface StudyFigures {
@@ -75,6 +78,7 @@ export function studyFigures(src: TableSource, opts: StudyFigureOptions): StudyF
     cohortFlow: !!opts.cohortFlow && (opts.cohortFlow.steps[0]?.remaining ?? 0) > 0,
     survival,
     correlation,
+    extraction: opts.extraction ?? null,
   });
   return { charts, flowSvg, checklist, warnings };
 }

@@ -104,7 +104,7 @@ export async function writeReport(dir: string, src: ReportSource, opts: ReportOp
   if (warning) warnings.push(warning);
   const tables = [...reportTables(r, ds), checklistTable(study.checklist)];
   const extra = studyMethods(opts.study ?? {}, study);
-  const methods = methodsParagraph(r, src.software) + (extra ? ` ${extra}` : '');
+  const methods = methodsParagraph(r, src.software, opts.study?.extraction) + (extra ? ` ${extra}` : '');
   put('tables/tables.xlsx', await tablesToXlsx(tables));
   for (const t of tables) put(`tables/${t.id}.csv`, tableToCsv(t));
   put('tables/tables.docx', await tablesToDocx(tables, methods));

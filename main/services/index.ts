@@ -10,6 +10,8 @@ import { ensureBuiltinDictionary } from './cohort/repository.js';
 import { nodeForkLauncher, type ComputeLauncher } from './compute.js';
 import { EventBus } from './events.js';
 import { ExtractionService } from './extraction/service.js';
+import { analysisExtraction } from './report/extractionSource.js';
+import { exportKappaCsv } from './readers/kappaCsv.js';
 import { previewParameters } from '../compute/jobs/filter-preview.js';
 import { ImagesService } from './images/service.js';
 import { SegmentationService } from './segmentation/service.js';
@@ -79,6 +81,10 @@ export function createServices(opts: ServicesOptions): Services {
     version,
     () => cohort.flow(),
     () => cohort.table(),
+    (r) => {
+      const h = study.handle();
+      return h ? analysisExtraction(h.db, r) : null;
+    },
   );
 
   const handlers: Handlers = {
@@ -175,6 +181,7 @@ export function createServices(opts: ServicesOptions): Services {
     'exchange.writeResult': (input) => packages.writeResult(input),
     'exchange.importResult': (input) => packages.importResult(input),
     'agreement.categorical': (input) => readerStudy.categorical(input),
+    'agreement.categorical.export': ({ path: file, ...q }) => exportKappaCsv(readerStudy.categorical(q), file),
     'adjudication.queue': (input) => readerStudy.queue(input),
     'adjudication.decide': (input) => readerStudy.decide(input),
     'readerStudy.rate': (input) => readerStudy.rate(input),

@@ -128,6 +128,14 @@ describe('Readers view, round 2 (Playwright + Debian Chromium)', () => {
         expect(await row.locator('td').nth(6).textContent()).toBe(core.kappa.toFixed(3));
       }
     }
+    // Export CSV writes what the CLI writes: the API's kappa CSV for the same readers (exact text).
+    await page.getByTestId('kappa-export').click();
+    await expect.poll(() => page.getByTestId('kappa-export-path').isVisible(), { timeout: 10_000 }).toBe(true);
+    const csvFile = (await page.getByTestId('kappa-export-path').getAttribute('data-path'))!;
+    expect(path.basename(csvFile)).toBe('kappa-R1-R2.csv');
+    const ref = await rpc<{ csv: string }>('agreement.categorical.export', { readers: ['R1', 'R2'] });
+    expect(readFileSync(csvFile, 'utf8')).toBe(ref.csv);
+    expect(ref.csv.split('\n').filter((l) => /^(shape|grade),/.test(l)).length).toBe(4);
     expect(d.browser.errors).toEqual([]);
   }, 60_000);
 
@@ -293,7 +301,17 @@ describe('Readers view, round 2 (Playwright + Debian Chromium)', () => {
     expect(await page.getByTestId('rst-count-R1').count()).toBe(0);
     expect(await page.getByTestId('rst-count-R2').isVisible()).toBe(true);
 
-    await page.getByTestId('reader-mode-exit').click();
+    // The app-wide banner says the same on every view, and ends the session from any of them.
+    const bannerText = "Reader mode: R2 — hidden: other readers' masks, outcome variables, pathology variables";
+    expect(await page.getByTestId('app-reader-mode-text').textContent()).toBe(bannerText);
+    await page.getByTestId('nav-cohort').click();
+    await expect.poll(() => page.getByTestId('app-reader-mode-text').textContent(), { timeout: 10_000 }).toBe(bannerText);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('app-reader-mode-text').textContent(), { timeout: 10_000 }).toBe(bannerText);
+    await page.getByTestId('app-reader-mode-end').click();
+    await expect.poll(() => page.getByTestId('app-reader-mode-banner').count(), { timeout: 10_000 }).toBe(0);
+    expect((await rpc<{ reader: string | null }>('readers.mode.get', {})).reader).toBeNull();
+    await page.getByTestId('nav-readers').click();
     await expect.poll(() => page.getByTestId('kappa-compute').isVisible(), { timeout: 10_000 }).toBe(true);
     const audit = await rpc<AuditEntry[]>('audit.list', { entity: 'reader' });
     expect(audit.filter((a) => a.action.startsWith('readerMode.')).map((a) => a.action)).toEqual([

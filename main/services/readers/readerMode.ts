@@ -224,6 +224,7 @@ const GUARDS: Guards = {
   'agreement.masks': whenMasksBlinded('inter-reader agreement'),
   'agreement.export': whenMasksBlinded('inter-reader agreement'),
   'agreement.categorical': whenMasksBlinded("the other reader's categorical reads"),
+  'agreement.categorical.export': whenMasksBlinded("the other reader's categorical reads"),
   'adjudication.queue': whenMasksBlinded('the adjudication queue'),
   'extraction.table': whenMasksBlinded('the feature table (it holds every reader’s features)'),
   'extraction.export': whenMasksBlinded('the feature table (it holds every reader’s features)'),

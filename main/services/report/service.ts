@@ -27,6 +27,7 @@ import { correlationFigure } from '../../report/correlation.js';
 import { flowDiagramSvg, studyFlow, type CohortFlowInput } from '../../report/flow.js';
 import { studyFigures, studyMethods } from '../../report/studyFigures.js';
 import { kaplanMeierFigure } from '../../report/survival.js';
+import type { ExtractionFacts } from '../../report/extractionFacts.js';
 
 type CorrelationRequest = { method: 'pearson' | 'spearman'; clustered: boolean };
 
@@ -49,7 +50,17 @@ export class ReportService {
     private readonly cohortFlow: () => CohortFlowInput | null = () => null,
     /** The open study's cohort table, whose patient-level variables KM and grouping may use. */
     private readonly cohortTable: () => CohortColumnsSource | null = () => null,
+    /** The stored study extraction an analysis' features came from (extractionSource.ts), null if none. */
+    private readonly extractionOf: (result: AnalysisResult) => ExtractionFacts | null = () => null,
   ) {}
+
+  private extractionOrNull(result: AnalysisResult): ExtractionFacts | null {
+    try {
+      return this.extractionOf(result);
+    } catch {
+      return null;
+    }
+  }
 
   private extendTable(result: AnalysisResult): (t: AnalysisTable) => AnalysisTable {
     return (t) => {
@@ -99,6 +110,7 @@ export class ReportService {
       ...(p.correlation ? { correlation: p.correlation } : {}),
       cohortFlow: cohort,
       extendTable: this.extendTable(src.result),
+      extraction: this.extractionOrNull(src.result),
       software: { name: 'RadStudy', version: this.version },
     });
     return {
@@ -137,6 +149,7 @@ export class ReportService {
       ...(p.correlation ? { correlation: p.correlation } : {}),
       cohortFlow: this.flowOrNull(),
       extendTable: this.extendTable(src.result),
+      extraction: this.extractionOrNull(src.result),
     };
     // Every figure, table and checklist is computed before anything is written: bad input writes nothing.
     const study = userError('Export', () => studyFigures(src, { ...studyOpts, software: src.software }));
@@ -178,7 +191,10 @@ export class ReportService {
     if (p.format === 'xlsx') put('tables.xlsx', await tablesToXlsx(tables));
     else {
       const extra = studyMethods(studyOpts, study);
-      put('tables.docx', await tablesToDocx(tables, methodsParagraph(src.result, src.software) + (extra ? ` ${extra}` : '')));
+      put(
+        'tables.docx',
+        await tablesToDocx(tables, methodsParagraph(src.result, src.software, studyOpts.extraction) + (extra ? ` ${extra}` : '')),
+      );
     }
     return { dir, files, warnings };
   }

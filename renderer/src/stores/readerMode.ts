@@ -5,6 +5,13 @@ import { call } from '../api/client.js';
 import { useStudyStore } from './study.js';
 import { useUiStore } from './ui.js';
 
+/** How the banners name what a reader-mode session hides. */
+export const HIDDEN_LABELS: Record<string, string> = {
+  otherReadersMasks: "other readers' masks",
+  outcome: 'outcome variables',
+  pathology: 'pathology variables',
+};
+
 /** The reader-mode session (the API enforces it; the views only follow what it reports). */
 export const useReaderModeStore = defineStore('readerMode', () => {
   const ui = useUiStore();

@@ -10,7 +10,10 @@
  * - Reader study: 6 lesions worked by hand (AUC = concordant pairs / 9), and the statistics core's
  *   aucDelong() / delongPairedTest() on the same vectors for the CI and the paired test (1e-12).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { kappaCsv } from '../../../main/cli/readers.js';
+import { formatCsv } from '../../../main/compute/radiomics/batchCsv.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdjudicationQueue, CategoricalAgreement, FeatureTable, ReaderStudyReport } from '../../../main/api/contract.js';
 import { kappaFromTable } from '../../../main/compute/stats/agreement/kappa.js';
@@ -124,6 +127,30 @@ describe('kappa for categorical dual reads', () => {
     const shape = a.variables[0]!;
     expect(shape.kappas.map((k) => k.weights)).toEqual(['unweighted']);
     expect(relErr(shape.kappas[0]!.kappa, fx.psych_kappa)).toBeLessThan(1e-12);
+  });
+
+  it('exports the kappa table as the CLI writes it: to a .csv path, or as text; a bad path writes nothing', async () => {
+    // Reference: kappaCsv() of the CLI (main/cli/readers.ts) on agreement.categorical's own result (exact text).
+    const a = await call<CategoricalAgreement>('agreement.categorical', { readers: ['R1', 'R2'] });
+    const expected = formatCsv(kappaCsv(a));
+    const text = await call<{ path: string | null; rows: number; csv: string }>('agreement.categorical.export', {
+      readers: ['R1', 'R2'],
+    });
+    expect(text).toEqual({ path: null, rows: 4, csv: expected }); // shape × 1 weighting + tic × 3
+    const file = path.join(t.dir, 'out', 'kappa.csv');
+    const written = await call<{ path: string; rows: number }>('agreement.categorical.export', {
+      readers: ['R1', 'R2'],
+      path: file,
+    });
+    expect(written.path).toBe(file);
+    expect(readFileSync(file, 'utf8')).toBe(expected);
+    expect(expected.split('\n')[0]).toBe('variable,type,n,n_missing,percent_agreement,weights,kappa,se,lower,upper,band,note');
+    const bad = path.join(t.dir, 'bad', 'kappa.xlsx');
+    expect(await fails('agreement.categorical.export', { readers: ['R1', 'R2'], path: bad })).toMatch(
+      /VALIDATION The kappa table is written as a \.csv file \(got kappa\.xlsx\)/,
+    );
+    expect(existsSync(path.dirname(bad))).toBe(false);
+    expect(await fails('agreement.categorical.export', { readers: ['R1', 'ADJ'], path: bad })).toMatch(/<variable>_adj/);
   });
 
   it('names the missing variables when no dual read exists', async () => {

@@ -5,6 +5,7 @@
  * work is refused, what is hidden follows the blinding settings, and entering / leaving is in the
  * audit log with the hidden items. Outside reader mode every call answers in full.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, CohortTableDto, ReaderMode, Segmentation } from '../../../main/api/contract.js';
@@ -78,6 +79,11 @@ describe('reader mode', () => {
     expect((await voxelsOf(services.viewer, { kind: 'mask', id: r2Mask })).length).toBeGreaterThan(0);
     expect(await fails('agreement.masks', { readers: ['R1', 'R2'] })).toMatch(/FORBIDDEN .*inter-reader agreement/);
     expect(await fails('adjudication.queue', { readers: ['R1', 'R2'] })).toMatch(/FORBIDDEN/);
+    const kappaFile = path.join(t.dir, 'kappa-blinded.csv');
+    expect(await fails('agreement.categorical.export', { readers: ['R1', 'R2'], path: kappaFile })).toMatch(
+      /^FORBIDDEN .*the other reader's categorical reads/,
+    );
+    expect(existsSync(kappaFile)).toBe(false);
 
     const keys = await columnKeys();
     expect(keys).toContain('mass_shape');
