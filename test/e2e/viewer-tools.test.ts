@@ -99,7 +99,16 @@ describe('Segmentation slice tools and copy to sequence (Playwright + Chromium/S
     // appears): the centre and scale are measured again before each contour.
     const e = halfExtentMm(g, 'axial');
     async function frame(): Promise<{ cx: number; cy: number; voxelPx: number }> {
-      const b = (await host.boundingBox())!;
+      // Wait until the view has kept its size for 300 ms and has been redrawn at that size (a
+      // panel that grows after an edit, e.g. the per-label table, resizes the views a moment later).
+      let b = (await host.boundingBox())!;
+      for (let stable = 0, tries = 0; stable < 3 && tries < 50; tries++) {
+        await page.waitForTimeout(100);
+        const now = (await host.boundingBox())!;
+        stable = now.width === b.width && now.height === b.height && now.x === b.x && now.y === b.y ? stable + 1 : 0;
+        b = now;
+      }
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       const mmPerPx = (2 * Math.max(e.up, e.right) * 1.05) / 1.1 ** 12 / b.height;
       return { cx: b.x + b.width / 2, cy: b.y + b.height / 2, voxelPx: g.spacingMm[0] / mmPerPx };
     }
