@@ -239,6 +239,7 @@ describe('Cohort view (Playwright + Debian Chromium)', () => {
     await page.getByTestId('export-path').fill(withIds);
     await page.getByTestId('export-identifiers').check();
     await page.getByTestId('export-submit').click();
+    // Exports are written atomically (temporary file renamed): once the file exists it is whole.
     await expect.poll(() => existsSync(withIds), { timeout: 10_000 }).toBe(true);
     expect(readFileSync(withIds, 'utf8')).toContain('hospital_record');
   });

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../writeAtomic.js';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../api/errors.js';
@@ -127,7 +128,7 @@ export class CohortService {
     const table = this.table(includeIdentifiers);
     const ext = path.extname(out).toLowerCase();
     if (ext === '.csv') {
-      writeFileSync(out, '\uFEFF' + toCsv(table), 'utf8');
+      writeFileAtomic(out, '\uFEFF' + toCsv(table));
     } else if (ext === '.xlsx') {
       const wb = new ExcelJS.Workbook();
       wb.creator = 'RadStudy';
@@ -135,7 +136,7 @@ export class CohortService {
       ws.addRow(table.columns.map((c) => c.key));
       for (const r of table.rows) ws.addRow(r);
       ws.views = [{ state: 'frozen', ySplit: 1, xSplit: 3 }];
-      await wb.xlsx.writeFile(out);
+      writeFileAtomic(out, new Uint8Array(await wb.xlsx.writeBuffer()));
     } else {
       throw new AppError('VALIDATION', `Export writes .csv or .xlsx files (got ${path.basename(out)}).`);
     }
@@ -183,12 +184,12 @@ export class CohortService {
   async exportFlow(out: string): Promise<{ path: string }> {
     const svg = flowSvg(exclusionFlow(this.db()));
     const ext = path.extname(out).toLowerCase();
-    if (ext === '.svg') writeFileSync(out, svg);
+    if (ext === '.svg') writeFileAtomic(out, svg);
     else if (ext === '.png') {
       const { Resvg } = await import('@resvg/resvg-js');
       // SVG user units are CSS pixels (96 per inch): 300 dpi is a zoom of 300/96.
       const png = new Resvg(svg, { fitTo: { mode: 'zoom', value: 300 / 96 }, font: { loadSystemFonts: true } }).render().asPng();
-      writeFileSync(out, png);
+      writeFileAtomic(out, png);
     } else throw new AppError('VALIDATION', `The flow diagram is written as .svg or .png (got ${path.basename(out)}).`);
     return { path: out };
   }
@@ -199,7 +200,7 @@ export class CohortService {
 
   exportAudit(out: string) {
     const { csv, rows } = auditCsv(this.db());
-    writeFileSync(out, '\uFEFF' + csv, 'utf8');
+    writeFileAtomic(out, '\uFEFF' + csv);
     return { path: out, rows };
   }
 
