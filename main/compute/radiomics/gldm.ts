@@ -9,7 +9,7 @@
 import { generateAngles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
 import type { RadiomicsSettings } from './settings.js';
-import { angleOffsets, maxReach, paddedRoi } from './neighbourhood.js';
+import { angleOffsets, maxReach, neighbourCounts, paddedRoi } from './neighbourhood.js';
 import { grayLevelSizeSums } from './texture.js';
 
 type GldmSettings = Pick<RadiomicsSettings, 'distances' | 'force2D' | 'force2Ddimension' | 'gldm_a'>;
@@ -26,27 +26,29 @@ export function computeGldm(roi: DiscretizedRoi, s: GldmSettings): GldmMatrix {
   const na = angles.count;
   const nd = na + 1;
   const ngp = roi.grayLevels.length;
+  const alpha = s.gldm_a;
+  // The default α = 0 shares its pass over the neighbourhood with NGTDM.
+  if (alpha === 0) return { ngp, nd, counts: neighbourCounts(roi, angles, neighbourKey(s)).dependence };
   const counts = new Float64Array(ngp * nd);
   const pr = paddedRoi(roi, maxReach(angles));
   const off = angleOffsets(angles, pr);
   const { level, compact, voxels } = pr;
-  const alpha = s.gldm_a;
   for (let v = 0; v < voxels.length; v++) {
     const o = voxels[v]!;
     const g = level[o]!;
     let dep = 0;
-    if (alpha === 0) {
-      // The default: a dependent neighbour has the same level (g ≥ 1, so it is in the ROI).
-      for (let a = 0; a < na; a++) if (level[o + off[a]!] === g) dep++;
-    } else {
-      for (let a = 0; a < na; a++) {
-        const w = level[o + off[a]!]!;
-        if (w !== 0 && Math.abs(w - g) <= alpha) dep++;
-      }
+    for (let a = 0; a < na; a++) {
+      const w = level[o + off[a]!]!;
+      if (w !== 0 && Math.abs(w - g) <= alpha) dep++;
     }
     counts[(compact[o]! - 1) * nd + dep]!++;
   }
   return { ngp, nd, counts };
+}
+
+/** Names the settings that fix the full-neighbourhood angles (the neighbourCounts cache key). */
+export function neighbourKey(s: Pick<RadiomicsSettings, 'distances' | 'force2D' | 'force2Ddimension'>): string {
+  return `${s.distances.join(',')}|${s.force2D ? s.force2Ddimension : -1}`;
 }
 
 export function gldmFeatures(roi: DiscretizedRoi, s: GldmSettings): Record<string, number> {

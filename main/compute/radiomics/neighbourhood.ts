@@ -75,3 +75,62 @@ export function maxReach(angles: Angles): number {
   for (let e = 0; e < angles.zyx.length; e++) m = Math.max(m, Math.abs(angles.zyx[e]!));
   return m;
 }
+
+/**
+ * What GLDM (α = 0) and NGTDM count over the same neighbourhood (all offsets at the distances,
+ * both directions), from one pass over the ROI voxels instead of one per class.
+ */
+export interface NeighbourCounts {
+  /** GLDM P(i, j) for α = 0: ngp × (na + 1), j − 1 = neighbours with the voxel's grey level. */
+  dependence: Float64Array;
+  /** NGTDM n_i and s_i per grey level present. */
+  n: Float64Array;
+  s: Float64Array;
+}
+
+const countsCache = new WeakMap<DiscretizedRoi, Map<string, NeighbourCounts>>();
+
+/**
+ * GLDM (α = 0) and NGTDM matrices of `roi` for the full-neighbourhood `angles` (cached per ROI and
+ * `key`, which names the angle settings). The sums are those of the separate passes, in the same
+ * order: bit-identical.
+ */
+export function neighbourCounts(roi: DiscretizedRoi, angles: Angles, key: string): NeighbourCounts {
+  let byKey = countsCache.get(roi);
+  const hit = byKey?.get(key);
+  if (hit) return hit;
+  const na = angles.count;
+  const nd = na + 1;
+  const ngp = roi.grayLevels.length;
+  const dependence = new Float64Array(ngp * nd);
+  const n = new Float64Array(ngp);
+  const s = new Float64Array(ngp);
+  const pr = paddedRoi(roi, maxReach(angles));
+  const off = angleOffsets(angles, pr);
+  const { level, compact, voxels } = pr;
+  for (let v = 0; v < voxels.length; v++) {
+    const o = voxels[v]!;
+    const g = level[o]!;
+    let dep = 0;
+    let count = 0;
+    let sum = 0;
+    // Neighbours outside the ROI have level 0: not dependent (g ≥ 1), nothing added to the sum.
+    for (let a = 0; a < na; a++) {
+      const w = level[o + off[a]!]!;
+      if (w === g) dep++;
+      if (w !== 0) count++;
+      sum += w;
+    }
+    const c = compact[o]! - 1;
+    dependence[c * nd + dep]!++;
+    n[c]!++;
+    s[c]! += count === 0 ? 0 : Math.abs(g - sum / count);
+  }
+  const out = { dependence, n, s };
+  if (!byKey) {
+    byKey = new Map();
+    countsCache.set(roi, byKey);
+  }
+  byKey.set(key, out);
+  return out;
+}

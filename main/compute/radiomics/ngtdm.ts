@@ -10,7 +10,8 @@
 import { generateAngles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
 import type { RadiomicsSettings } from './settings.js';
-import { angleOffsets, maxReach, paddedRoi } from './neighbourhood.js';
+import { neighbourKey } from './gldm.js';
+import { neighbourCounts } from './neighbourhood.js';
 
 type NgtdmSettings = Pick<RadiomicsSettings, 'distances' | 'force2D' | 'force2Ddimension'>;
 
@@ -23,28 +24,8 @@ export interface NgtdmMatrix {
 
 export function computeNgtdm(roi: DiscretizedRoi, st: NgtdmSettings): NgtdmMatrix {
   const angles = generateAngles(roi.size, st.distances, true, st.force2D ? st.force2Ddimension : -1);
-  const na = angles.count;
-  const ngp = roi.grayLevels.length;
-  const n = new Float64Array(ngp);
-  const s = new Float64Array(ngp);
-  const pr = paddedRoi(roi, maxReach(angles));
-  const off = angleOffsets(angles, pr);
-  const { level, compact, voxels } = pr;
-  for (let v = 0; v < voxels.length; v++) {
-    const o = voxels[v]!;
-    let count = 0;
-    let sum = 0;
-    // Neighbours outside the ROI have level 0: they add nothing to the (integer, exact) sum.
-    for (let a = 0; a < na; a++) {
-      const w = level[o + off[a]!]!;
-      if (w !== 0) count++;
-      sum += w;
-    }
-    const g = level[o]!;
-    const c = compact[o]! - 1;
-    n[c]!++;
-    s[c]! += count === 0 ? 0 : Math.abs(g - sum / count);
-  }
+  // One pass with GLDM's (same neighbourhood): whichever class runs first computes both.
+  const { n, s } = neighbourCounts(roi, angles, neighbourKey(st));
   return { n, s };
 }
 
