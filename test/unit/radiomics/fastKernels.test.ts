@@ -1,6 +1,6 @@
 /**
  * The speed-ups of the radiomics engine against the straightforward forms they replace:
- * - labelBox (native row scan, no voxel-sized map) against a brute-force loop over every voxel, for
+ * - labelBox (native byte search for the rows holding the label, no voxel-sized map) against a brute-force loop over every voxel, for
  *   every integer label-map type, a float map and a two-channel map: counts and boxes must be equal.
  * - tridiagonalEigenvalue (Sturm bisection) against the analytic spectrum of the second-difference
  *   matrix, 2 − 2cos(kπ/(n + 1)), and against QL (symmetricEigenvalues) on random symmetric
@@ -72,6 +72,21 @@ describe('labelBox', () => {
       for (const label of [1, 2]) expect(labelBox(v, label)).toEqual(bruteBox(v, label));
     });
   }
+
+  it('finds each label among elements sharing its bytes (byte-search candidates at other offsets)', () => {
+    // 257 = 0x0101 and 1 + 2^24 share label 1's low byte; 0.5 and 1.5 share bytes with 1.0 as floats.
+    const rnd2 = lcg(11);
+    const mixed = Array.from({ length: n }, () => [0, 0, 0, 1, 257, 16777217, 256, 2][Math.floor(rnd2() * 8)]!);
+    for (const T of [Int32Array, Uint32Array, Float64Array]) {
+      const v = volume(size, T.from(mixed));
+      for (const label of [1, 257, 256, 16777217]) expect(labelBox(v, label)).toEqual(bruteBox(v, label));
+    }
+    const halves = Float32Array.from(mixed, (x) => (x === 257 ? 0.5 : x === 256 ? 1.5 : x));
+    for (const label of [1, 0.5, 1.5])
+      expect(labelBox(volume(size, halves), label)).toEqual(bruteBox(volume(size, halves), label));
+    const u16 = Uint16Array.from(mixed, (x) => x & 0xffff);
+    for (const label of [1, 257, 256]) expect(labelBox(volume(size, u16), label)).toEqual(bruteBox(volume(size, u16), label));
+  });
 
   it('reads the requested channel of a two-channel map', () => {
     const data = new Int16Array(2 * n);
