@@ -223,19 +223,34 @@ function maxDistance(
     const dz = pz[v]! - cz;
     r[v] = Math.sqrt(dx * dx + dy * dy + dz * dz);
   }
-  const order = scratch.order.subarray(0, m);
-  for (let a = 0; a < m; a++) order[a] = from + a;
-  // Any order by decreasing r gives the same (exact) maximum: ties only change which pair is seen first.
-  sortByDecreasing(order, r);
+  // A first pair: the point farthest from the centroid and the point farthest from it. Any pair
+  // longer than that pair's d must have r_a + r_b > d, so r_a > d − r_max: only those points are
+  // sorted and paired (a small margin covers the rounding of r).
+  let far = from;
+  for (let v = from + 1; v < to; v++) if (r[v]! > r[far]!) far = v;
+  const rMax = r[far]!;
   let best2 = 0;
-  for (let a = 0; a < m; a++) {
+  for (let v = from; v < to; v++) {
+    const dx = px[v]! - px[far]!;
+    const dy = py[v]! - py[far]!;
+    const dz = pz[v]! - pz[far]!;
+    const d2 = dx * dx + dy * dy + dz * dz;
+    if (d2 > best2) best2 = d2;
+  }
+  const keep = (Math.sqrt(best2) - rMax) * (1 - 1e-9) - 1e-9 * rMax;
+  let mc = 0;
+  const order = scratch.order;
+  for (let v = from; v < to; v++) if (r[v]! >= keep) order[mc++] = v;
+  // Any order by decreasing r gives the same (exact) maximum: ties only change which pair is seen first.
+  sortByDecreasing(order.subarray(0, mc), r);
+  for (let a = 0; a < mc; a++) {
     const va = order[a]!;
     const ra = r[va]!;
     if (2 * ra * (2 * ra) <= best2) break;
     const ax = px[va]!;
     const ay = py[va]!;
     const az = pz[va]!;
-    for (let b = a + 1; b < m; b++) {
+    for (let b = a + 1; b < mc; b++) {
       const vb = order[b]!;
       const bound = ra + r[vb]!;
       if (bound * bound <= best2) break;

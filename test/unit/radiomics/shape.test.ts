@@ -85,3 +85,60 @@ describe('2D shape (force2D, one slice)', () => {
     expect(() => extractFeatures(image, mask, { ...s, force2D: true }, { shape2D: [] })).toThrow(/spans 2 slices/);
   });
 });
+
+/**
+ * Diameters by brute force: every mesh vertex (midpoint of an edge between an ROI and a background
+ * voxel of the one-voxel-padded mask), every pair, exact same-plane tests on doubled indices. The
+ * reference for shape.ts' pruned search (vertex subsets, first-pair bound, triangle inequality).
+ * Tolerance: equal up to 1e-12 relative (both take √ of the same squared distance).
+ */
+function bruteDiameters(mask: Uint8Array, size: [number, number, number], sp: [number, number, number]) {
+  const [cx, cy, cz] = size;
+  const at = (i: number, j: number, k: number) =>
+    i >= 0 && j >= 0 && k >= 0 && i < cx && j < cy && k < cz ? mask[i + cx * (j + cy * k)]! : 0;
+  const pts: number[][] = [];
+  for (let k = -1; k <= cz; k++)
+    for (let j = -1; j <= cy; j++)
+      for (let i = -1; i <= cx; i++) {
+        const m = at(i, j, k);
+        if (at(i + 1, j, k) !== m) pts.push([2 * i + 1, 2 * j, 2 * k]);
+        if (at(i, j + 1, k) !== m) pts.push([2 * i, 2 * j + 1, 2 * k]);
+        if (at(i, j, k + 1) !== m) pts.push([2 * i, 2 * j, 2 * k + 1]);
+      }
+  const best = { max3d: 0, slice: 0, column: 0, row: 0 };
+  for (let a = 0; a < pts.length; a++)
+    for (let b = a + 1; b < pts.length; b++) {
+      const [p, q] = [pts[a]!, pts[b]!];
+      const d = Math.sqrt(
+        ((p[0]! - q[0]!) * 0.5 * sp[0]) ** 2 + ((p[1]! - q[1]!) * 0.5 * sp[1]) ** 2 + ((p[2]! - q[2]!) * 0.5 * sp[2]) ** 2,
+      );
+      best.max3d = Math.max(best.max3d, d);
+      if (p[2] === q[2]) best.slice = Math.max(best.slice, d);
+      if (p[1] === q[1]) best.column = Math.max(best.column, d);
+      if (p[0] === q[0]) best.row = Math.max(best.row, d);
+    }
+  return best;
+}
+
+describe('shape diameters', () => {
+  it('equal the brute-force maxima over all mesh-vertex pairs on random ROIs (1e−12 relative)', () => {
+    let seed = 12345;
+    const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    for (let t = 0; t < 12; t++) {
+      const size: [number, number, number] = [3 + Math.floor(rand() * 9), 3 + Math.floor(rand() * 9), 2 + Math.floor(rand() * 5)];
+      const n = size[0] * size[1] * size[2];
+      const fill = 0.2 + 0.7 * rand();
+      const mask = Uint8Array.from({ length: n }, () => (rand() < fill ? 1 : 0));
+      mask[0] = 1;
+      const voxelCount = mask.reduce((s, v) => s + v, 0);
+      const spacingMm: [number, number, number] = [0.5 + rand(), 0.5 + rand(), 1 + 3 * rand()];
+      const f = shapeFeatures({ mask, size, spacingMm, voxelCount });
+      const ref = bruteDiameters(mask, size, spacingMm);
+      const close = (got: number, want: number) => expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-12 * want);
+      close(f.Maximum3DDiameter!, ref.max3d);
+      close(f.Maximum2DDiameterSlice!, ref.slice);
+      close(f.Maximum2DDiameterColumn!, ref.column);
+      close(f.Maximum2DDiameterRow!, ref.row);
+    }
+  });
+});
