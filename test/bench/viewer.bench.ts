@@ -20,6 +20,9 @@ import type { Benchmark } from './harness.js';
  * renderer's own JavaScript for one event, synchronously) depend much less on it.
  * Memory: the page's JS heap (CDP Runtime.getHeapUsage) and the resident memory of every
  * Chromium process of the run (browser, renderer, GPU: /proc/<pid>/status VmRSS).
+ * viewer-four-sequences: the compare layout with four such series of one exam side by side
+ * (issue 10 goal: Chromium RSS < 1.5 GB), the same memory figures with one series open for
+ * comparison, and the linked scroll rate (one wheel step moves all four panes).
  */
 const SIZE = 512;
 const SLICES = 160;
@@ -51,6 +54,63 @@ function chromiumRssMb(profile: string): Record<string, number> {
     out[type] = (out[type] ?? 0) + r.rssKb / 1024;
   }
   return out;
+}
+
+/** The four sequences of the compare bench (issue 10's example): one exam, one patient, four series UIDs. */
+const FOUR: { uid: string; description: string; bValue?: number; temporal?: number }[] = [
+  { uid: '1.2.826.0.1.9.11', description: 't2_tse_fs_tra' },
+  { uid: '1.2.826.0.1.9.12', description: 'ep2d_diff_b1000', bValue: 1000 },
+  { uid: '1.2.826.0.1.9.13', description: 'vibe_dyn_tra_p3', temporal: 3 },
+  { uid: '1.2.826.0.1.9.14', description: 'vibe_dyn_tra_p7', temporal: 7 },
+];
+const RSS_GOAL_MB = 1536;
+
+async function fourSequenceStudy(dir: string): Promise<{ studyFile: string; lesionId: number; seriesIds: number[] }> {
+  const studyFile = path.join(dir, 'bench.radstudy');
+  for (const s of FOUR) {
+    const folder = path.join(dir, 'exam', s.description);
+    mkdirSync(folder, { recursive: true });
+    for (let k = 0; k < SLICES; k++)
+      writeFileSync(
+        path.join(folder, `IM${k}`),
+        syntheticSlice({
+          series: s.uid,
+          description: s.description,
+          instance: k + 1,
+          z: 1.5 * k,
+          rows: SIZE,
+          columns: SIZE,
+          ...(s.bValue !== undefined ? { bValue: s.bValue } : {}),
+          ...(s.temporal !== undefined ? { temporal: s.temporal } : {}),
+        }),
+      );
+  }
+  const services = createServices({ mode: 'test', configDir: dir });
+  try {
+    await services.router.call('study.create', { path: studyFile, name: 'Viewer compare bench' });
+    const db = services.study.requireHandle().db;
+    const center = db.prepare("INSERT INTO center(code, name) VALUES ('C1', 'Center 1')").run().lastInsertRowid;
+    const patient = db.prepare("INSERT INTO patient(code, center_id) VALUES ('P001', ?)").run(center).lastInsertRowid;
+    const lesionId = Number(db.prepare("INSERT INTO lesion(patient_id, code) VALUES (?, 'L1')").run(patient).lastInsertRowid);
+    const started = await services.router.call('images.import', { folder: path.join(dir, 'exam') });
+    if (!started.ok) throw new Error(started.error.message);
+    const jobId = (started.data as { jobId: number }).jobId;
+    await waitFor(async () => {
+      const r = await services.router.call('jobs.get', { id: jobId });
+      return r.ok && ['succeeded', 'failed'].includes((r.data as Job).status);
+    }, 900_000);
+    const list = await services.router.call('images.series.list', {});
+    if (!list.ok) throw new Error(list.error.message);
+    const byUid = new Map((list.data as Series[]).map((x) => [x.seriesInstanceUid, x.id]));
+    const seriesIds = FOUR.map((s) => {
+      const id = byUid.get(s.uid);
+      if (id === undefined) throw new Error(`The bench series ${s.description} (${s.uid}) was not imported.`);
+      return id;
+    });
+    return { studyFile, lesionId, seriesIds };
+  } finally {
+    await services.shutdown();
+  }
 }
 
 export const viewerBenchmarks: Benchmark[] = [
@@ -202,6 +262,91 @@ export const viewerBenchmarks: Benchmark[] = [
           chromium_rss_total_MB: Object.values(rss).reduce((a, b) => a + b, 0),
           chromium_rss_renderer_MB: rss.renderer ?? 0,
           chromium_rss_gpu_MB: rss['gpu-process'] ?? 0,
+          load_average_1min_before: loadBefore,
+          load_average_1min_after: os.loadavg()[0]!,
+        };
+      } finally {
+        await browser.close();
+        await app.stop();
+        t.cleanup();
+      }
+    },
+  },
+  {
+    name: 'viewer-four-sequences',
+    description: `compare layout with four ${SIZE}×${SIZE}×${SLICES} 16-bit series side by side: Chromium RSS total (ratio to the ${RSS_GOAL_MB} MB goal, < 1 meets it), JS heap, and linked scroll frames/s`,
+    async run() {
+      const t = tmpDir('radstudy-bench-compare-');
+      const { studyFile, lesionId, seriesIds } = await fourSequenceStudy(t.dir);
+      const app = await serve(['--study', studyFile, '--port', '0'], { RADSTUDY_CONFIG_DIR: t.dir });
+      const browser = await openBrowser();
+      try {
+        const { page } = browser;
+        await page.setViewportSize({ width: 1600, height: 900 });
+        const loadBefore = os.loadavg()[0]!;
+        const base = app.url.replace(/\/\?token=.*/, '');
+        await page.goto(app.url);
+        await page.goto(`${base}/#/segmentation/edit?lesion=${lesionId}&series=${seriesIds[0]}&reader=BENCH`);
+        await page
+          .getByTestId('slice-axial')
+          .filter({ hasText: `/ ${SLICES}` })
+          .waitFor({ timeout: 120_000 });
+        const cdp = await page.context().newCDPSession(page);
+        const memory = async () => {
+          await cdp.send('HeapProfiler.collectGarbage');
+          const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
+          // performance.memory counts typed-array contents (the volumes) too; V8's used heap does not.
+          const pageHeap = await page.evaluate(
+            () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
+          );
+          const rss = chromiumRssMb(browser.profile);
+          return { heap, pageHeap, rss, total: Object.values(rss).reduce((a, b) => a + b, 0) };
+        };
+        const one = await memory();
+        await page.getByTestId('layout-select').selectOption('compare');
+        const t0 = Date.now();
+        for (const id of seriesIds.slice(1)) {
+          await page.getByTestId('compare-add').selectOption(String(id));
+          await page
+            .getByTestId(`compare-slice-${id}`)
+            .filter({ hasText: `/ ${SLICES}` })
+            .waitFor({ timeout: 120_000 });
+        }
+        const openMs = Date.now() - t0;
+        await page.evaluate('window.__name = (f) => f');
+        // Linked scroll: one wheel step per frame in the active pane, the three others follow.
+        const fps = await page.evaluate(async () => {
+          const host = document.querySelector('[data-testid="view-axial"] .canvas-host') as HTMLElement;
+          const frame = () => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())));
+          await frame();
+          const steps = 60;
+          const s0 = performance.now();
+          for (let s = 0; s < steps; s++) {
+            host.dispatchEvent(new WheelEvent('wheel', { deltaY: s < steps / 2 ? -100 : 100, bubbles: true, cancelable: true }));
+            await frame();
+          }
+          return (steps * 1000) / (performance.now() - s0);
+        });
+        // The four panes must show their series: a memory figure of panes that loaded nothing would mean nothing.
+        const panes = await page.locator('[data-testid^="compare-slice-"]').allTextContents();
+        if (panes.length !== 3 || panes.some((p) => !p.endsWith(`/ ${SLICES}`)))
+          throw new Error(`The compare layout shows ${panes.length} other series (${panes.join(', ')}), not 3.`);
+        const four = await memory();
+        const mb = (b: number) => b / 1048576;
+        return {
+          open_three_more_series_ms: openMs,
+          linked_scroll_fps: fps,
+          chromium_rss_total_MB: four.total,
+          chromium_rss_total_ratio_to_goal: four.total / RSS_GOAL_MB,
+          chromium_rss_renderer_MB: four.rss.renderer ?? 0,
+          chromium_rss_gpu_MB: four.rss['gpu-process'] ?? 0,
+          chromium_rss_total_one_series_MB: one.total,
+          js_heap_MB: mb(four.pageHeap),
+          js_heap_one_series_MB: mb(one.pageHeap),
+          v8_heap_used_MB: mb(four.heap.usedSize),
+          array_buffers_MB: mb(four.heap.backingStorageSize ?? 0),
+          array_buffers_one_series_MB: mb(one.heap.backingStorageSize ?? 0),
+          voxel_data_four_series_MB: (4 * SIZE * SIZE * SLICES * 2) / 1048576,
           load_average_1min_before: loadBefore,
           load_average_1min_after: os.loadavg()[0]!,
         };

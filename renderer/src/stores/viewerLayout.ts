@@ -35,6 +35,8 @@ export const LAYOUTS: readonly Layout[] = [
   { id: 'axial-3d', label: 'Axial + 3D', panes: ['axial', '3d'], columns: '1fr 1fr', rows: '1fr', mainSpansRows: false },
   { id: 'axial', label: 'Axial only', panes: ['axial'], columns: '1fr', rows: '1fr', mainSpansRows: false },
   { id: '3d', label: '3D only', panes: ['3d'], columns: '1fr', rows: '1fr', mainSpansRows: false },
+  // Its panes are the series chosen to compare (components/viewer/CompareLayout.vue, stores/compare.ts).
+  { id: 'compare', label: 'Compare series side by side', panes: [], columns: '1fr', rows: '1fr', mainSpansRows: false },
 ];
 
 const STORAGE_KEY = 'radstudy.viewer.layout';

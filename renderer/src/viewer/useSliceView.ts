@@ -14,11 +14,12 @@ import vtkOpenGLRenderWindow from '@kitware/vtk.js/Rendering/OpenGL/RenderWindow
 import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
 import { useViewerStore } from '../stores/viewer.js';
 import { ORIENTATIONS, type ViewId } from './orientation.js';
+import type { SliceViewOptions } from './sliceSource.js';
 import { useLabelOverlay } from './useLabelOverlay.js';
 import { imageDataOf } from './vtkScene.js';
 
-export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId) {
-  const viewer = useViewerStore();
+export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId, options: SliceViewOptions = {}) {
+  const viewer = options.source ?? useViewerStore();
   const size = ref<[number, number]>([1, 1]);
   const contextLost = ref(false);
   const frames = ref(0);
@@ -128,7 +129,7 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId) {
     resize();
     attachVolume();
   });
-  useLabelOverlay(container, view, size);
+  if (options.labels !== false) useLabelOverlay(container, view, size);
 
   watch(() => viewer.volume, attachVolume);
   watch(
