@@ -187,25 +187,7 @@ function matrixFeatures(p: Float64Array, off: number, lv: Int32Array, ng: number
     hx -= px[i]! * Math.log2(px[i]! + EPS);
     hy -= py[i]! * Math.log2(py[i]! + EPS);
   }
-  let da = 0;
-  let de = 0;
-  let idm = 0;
-  let idmn = 0;
-  let id = 0;
-  let idn = 0;
-  let iv = 0;
-  for (let k = 0; k < ng; k++) {
-    const v = pDiff[k]!;
-    da += k * v;
-    de -= v * Math.log2(v + EPS);
-    idm += v / (1 + k * k);
-    idmn += v / (1 + (k * k) / (ng * ng));
-    id += v / (1 + k);
-    idn += v / (1 + k / ng);
-    if (k > 0) iv += v / (k * k);
-  }
-  let dv = 0;
-  for (let k = 0; k < ng; k++) dv += pDiff[k]! * (k - da) * (k - da);
+  differenceFeatures(pDiff, ng, out);
   let sa = 0;
   let se = 0;
   for (let k = 2; k <= 2 * ng; k++) {
@@ -221,17 +203,9 @@ function matrixFeatures(p: Float64Array, off: number, lv: Int32Array, ng: number
   out[F.ClusterTendency] = ct;
   out[F.Contrast] = contrast;
   out[F.Correlation] = sxy === 0 ? 1 : corm / (sxy + EPS);
-  out[F.DifferenceAverage] = da;
-  out[F.DifferenceEntropy] = de;
-  out[F.DifferenceVariance] = dv;
-  out[F.Id] = id;
-  out[F.Idm] = idm;
-  out[F.Idmn] = idmn;
-  out[F.Idn] = idn;
   out[F.Imc1] = div === 0 ? 0 : (hxy - hxy1) / div;
   // A negative argument (HXY > HXY2 by rounding) gives NaN in numpy, which nanmean then skips.
   out[F.Imc2] = hxy2 === hxy ? 0 : imc2Arg < 0 ? NaN : Math.sqrt(imc2Arg);
-  out[F.InverseVariance] = iv;
   out[F.JointAverage] = ux;
   out[F.JointEnergy] = energy;
   out[F.JointEntropy] = hxy;
@@ -398,11 +372,11 @@ function differenceFeatures(pDiff: Float64Array, ng: number, out: Float64Array):
  * Maximal correlation coefficient: √(second largest eigenvalue of Q), Q(i, j) = Σ_k p(i,k)p(j,k) /
  * (p_x(i) p_y(k)). Q = D⁻¹M with M symmetric and D = diag(p_x), so its eigenvalues are those of the
  * symmetric D^−½ M D^−½ (levels with p_x = 0 give zero rows and columns: eigenvalue 0). A single
- * grey level (one eigenvalue) gives 1, as in PyRadiomics.
+ * grey level (one eigenvalue) gives 1, as in PyRadiomics. Only for matrices that are not symmetric:
+ * matrixFeatures sends symmetric ones (two or more levels) to symmetricMatrixFeatures / symmetricMcc.
  */
 function mcc(p: Float64Array, off: number, n: number, px: Float64Array, py: Float64Array): number {
   if (n < 2) return 1;
-  if (isSymmetric(p, off, n, px, py)) return symmetricMcc(p, off, n, px);
   const rows: number[] = [];
   const cols: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -454,15 +428,6 @@ function mcc(p: Float64Array, off: number, n: number, px: Float64Array, py: Floa
   // Eigenvalues of the dropped rows are 0; the list has n values in all.
   const second = m >= 2 ? eig[m - 2]! : 0;
   return second > 0 ? Math.sqrt(second) : 0;
-}
-
-/** p(i, j) = p(j, i) and p_x = p_y, exactly (a symmetrical GLCM). */
-function isSymmetric(p: Float64Array, off: number, n: number, px: Float64Array, py: Float64Array): boolean {
-  for (let i = 0; i < n; i++) {
-    if (px[i] !== py[i]) return false;
-    for (let j = i + 1; j < n; j++) if (p[off + i * n + j] !== p[off + j * n + i]) return false;
-  }
-  return true;
 }
 
 /**

@@ -22,13 +22,16 @@ export interface GldmMatrix {
 }
 
 export function computeGldm(roi: DiscretizedRoi, s: GldmSettings): GldmMatrix {
-  const angles = generateAngles(roi.size, s.distances, true, s.force2D ? s.force2Ddimension : -1);
-  const na = angles.count;
-  const nd = na + 1;
   const ngp = roi.grayLevels.length;
   const alpha = s.gldm_a;
   // The default α = 0 shares its pass over the neighbourhood with NGTDM.
-  if (alpha === 0) return { ngp, nd, counts: neighbourCounts(roi, angles, neighbourKey(s)).dependence };
+  if (alpha === 0) {
+    const { nd, dependence } = neighbourCounts(roi, s);
+    return { ngp, nd, counts: dependence };
+  }
+  const angles = generateAngles(roi.size, s.distances, true, s.force2D ? s.force2Ddimension : -1);
+  const na = angles.count;
+  const nd = na + 1;
   const counts = new Float64Array(ngp * nd);
   const pr = paddedRoi(roi, maxReach(angles));
   const off = angleOffsets(angles, pr);
@@ -44,11 +47,6 @@ export function computeGldm(roi: DiscretizedRoi, s: GldmSettings): GldmMatrix {
     counts[(compact[o]! - 1) * nd + dep]!++;
   }
   return { ngp, nd, counts };
-}
-
-/** Names the settings that fix the full-neighbourhood angles (the neighbourCounts cache key). */
-export function neighbourKey(s: Pick<RadiomicsSettings, 'distances' | 'force2D' | 'force2Ddimension'>): string {
-  return `${s.distances.join(',')}|${s.force2D ? s.force2Ddimension : -1}`;
 }
 
 export function gldmFeatures(roi: DiscretizedRoi, s: GldmSettings): Record<string, number> {

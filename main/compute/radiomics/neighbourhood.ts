@@ -6,8 +6,9 @@
  * past the crop lands in the padding (0), exactly as a bounds check would reject it. Built once
  * per ROI and shared by GLCM, GLRLM, GLSZM, GLDM and NGTDM.
  */
-import type { Angles } from './angles.js';
+import { generateAngles, type Angles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
+import type { RadiomicsSettings } from './settings.js';
 
 export interface PaddedRoi {
   pad: number;
@@ -81,7 +82,9 @@ export function maxReach(angles: Angles): number {
  * both directions), from one pass over the ROI voxels instead of one per class.
  */
 export interface NeighbourCounts {
-  /** GLDM P(i, j) for α = 0: ngp × (na + 1), j − 1 = neighbours with the voxel's grey level. */
+  /** Columns of `dependence`: the number of neighbour offsets + 1. */
+  nd: number;
+  /** GLDM P(i, j) for α = 0: ngp × nd, j − 1 = neighbours with the voxel's grey level. */
   dependence: Float64Array;
   /** NGTDM n_i and s_i per grey level present. */
   n: Float64Array;
@@ -90,21 +93,26 @@ export interface NeighbourCounts {
 
 const countsCache = new WeakMap<DiscretizedRoi, Map<string, NeighbourCounts>>();
 
+/** The settings that fix the full neighbourhood (all offsets at the distances, both directions). */
+export type NeighbourhoodSettings = Pick<RadiomicsSettings, 'distances' | 'force2D' | 'force2Ddimension'>;
+
 /**
- * GLDM (α = 0) and NGTDM matrices of `roi` for the full-neighbourhood `angles` (cached per ROI and
- * `key`, which names the angle settings). The sums are those of the separate passes, in the same
- * order: bit-identical.
+ * GLDM (α = 0) and NGTDM matrices of `roi` over the full neighbourhood of `s`, cached per ROI and
+ * neighbourhood. The sums are those of the separate passes, in the same order: bit-identical.
  */
-export function neighbourCounts(roi: DiscretizedRoi, angles: Angles, key: string): NeighbourCounts {
+export function neighbourCounts(roi: DiscretizedRoi, s: NeighbourhoodSettings): NeighbourCounts {
+  const dimension = s.force2D ? s.force2Ddimension : -1;
+  const key = `${s.distances.join(',')}|${dimension}`;
   let byKey = countsCache.get(roi);
   const hit = byKey?.get(key);
   if (hit) return hit;
+  const angles = generateAngles(roi.size, s.distances, true, dimension);
   const na = angles.count;
   const nd = na + 1;
   const ngp = roi.grayLevels.length;
   const dependence = new Float64Array(ngp * nd);
   const n = new Float64Array(ngp);
-  const s = new Float64Array(ngp);
+  const sums = new Float64Array(ngp);
   const pr = paddedRoi(roi, maxReach(angles));
   const off = angleOffsets(angles, pr);
   const { level, compact, voxels } = pr;
@@ -124,9 +132,9 @@ export function neighbourCounts(roi: DiscretizedRoi, angles: Angles, key: string
     const c = compact[o]! - 1;
     dependence[c * nd + dep]!++;
     n[c]!++;
-    s[c]! += count === 0 ? 0 : Math.abs(g - sum / count);
+    sums[c]! += count === 0 ? 0 : Math.abs(g - sum / count);
   }
-  const out = { dependence, n, s };
+  const out = { nd, dependence, n, s: sums };
   if (!byKey) {
     byKey = new Map();
     countsCache.set(roi, byKey);

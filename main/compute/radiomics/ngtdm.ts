@@ -7,10 +7,8 @@
  * present, N_gp = number of levels present. PyRadiomics conventions for flat regions: Coarseness
  * 10⁶ when Σ p_i s_i = 0, Contrast 0 when N_gp = 1, Busyness and Strength 0 on a zero divisor.
  */
-import { generateAngles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
 import type { RadiomicsSettings } from './settings.js';
-import { neighbourKey } from './gldm.js';
 import { neighbourCounts } from './neighbourhood.js';
 
 type NgtdmSettings = Pick<RadiomicsSettings, 'distances' | 'force2D' | 'force2Ddimension'>;
@@ -23,9 +21,8 @@ export interface NgtdmMatrix {
 }
 
 export function computeNgtdm(roi: DiscretizedRoi, st: NgtdmSettings): NgtdmMatrix {
-  const angles = generateAngles(roi.size, st.distances, true, st.force2D ? st.force2Ddimension : -1);
   // One pass with GLDM's (same neighbourhood): whichever class runs first computes both.
-  const { n, s } = neighbourCounts(roi, angles, neighbourKey(st));
+  const { n, s } = neighbourCounts(roi, st);
   return { n, s };
 }
 
