@@ -5,13 +5,14 @@
  * `radstudy analyze reproducibility/spec.json --data <the same table>` runs again.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalysisResult } from '../compute/ml/analysis.js';
 import { datasetFromTable } from '../compute/ml/dataset.js';
 import type { AnalysisDataset } from '../compute/ml/dataset.js';
 import { parseAnalysisSpec } from '../compute/ml/spec.js';
 import { readCsv } from '../services/cohort/table-reader.js';
+import { writeFileAtomic } from '../services/writeAtomic.js';
 import { chartCatalogue } from './charts/index.js';
 import { figureData } from './figureData.js';
 import { methodsParagraph } from './methods.js';
@@ -74,7 +75,7 @@ export async function writeReport(dir: string, src: ReportSource, opts: ReportOp
   const put = (rel: string, data: string | Buffer): void => {
     const f = path.join(out, rel);
     mkdirSync(path.dirname(f), { recursive: true });
-    writeFileSync(f, data);
+    writeFileAtomic(f, data);
     files.push(rel);
   };
   const r = src.result;

@@ -97,7 +97,8 @@ describe('Analysis dashboards (Playwright + Debian Chromium)', () => {
       await page.getByTestId(button).click();
       await expect.poll(() => existsSync(path.join(dir, file)), { timeout: 30_000 }).toBe(true);
     }
-    expect(await page.getByTestId('dashboard-exported').textContent()).toContain('tables.docx');
+    // The file can exist before the reply that names it reaches the view.
+    await expect.poll(() => page.getByTestId('dashboard-exported').textContent(), { timeout: 10_000 }).toContain('tables.docx');
     expect(readFileSync(path.join(dir, 'roc-train.svg'), 'utf8')).toContain(
       `AUC ${result.models[0]!.metrics.train!.auc.toFixed(3)}`,
     );

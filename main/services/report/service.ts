@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../writeAtomic.js';
 import { AppError } from '../../api/errors.js';
 import type { ReportExportFormat, ReportExportResult } from '../../api/report.js';
 import type { AnalysisResult } from '../../compute/ml/analysis.js';
@@ -171,7 +172,7 @@ export class ReportService {
     const files: string[] = [];
     const warnings: string[] = [];
     const put = (name: string, data: string | Buffer): void => {
-      writeFileSync(path.join(dir, name), data);
+      writeFileAtomic(path.join(dir, name), data);
       files.push(name);
     };
     if (p.format === 'svg' || p.format === 'png') {
