@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
+import { buildNative } from './build-native.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -12,6 +13,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit'
 
 const t0 = Date.now();
 run(bin('tsc'), ['-p', 'tsconfig.build.json']);
+const nativeKernels = buildNative();
 await esbuild({
   entryPoints: [path.join(root, 'main/app/preload.ts')],
   outfile: path.join(root, 'dist/main/app/preload.cjs'),
@@ -25,4 +27,4 @@ await esbuild({
 run(bin('vite'), ['build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
 mkdirSync(path.join(root, 'dist'), { recursive: true });
 writeFileSync(path.join(root, 'dist/.build-stamp'), new Date().toISOString());
-console.log(`RadStudy built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+console.log(`RadStudy built in ${((Date.now() - t0) / 1000).toFixed(1)} s (native kernels: ${nativeKernels})`);

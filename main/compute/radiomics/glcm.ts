@@ -8,6 +8,7 @@
  * matrices are summed with weights exp(−‖a·spacing‖²) (1 for 'no_weighting') into one matrix;
  * otherwise each feature is computed per angle and averaged (numpy.nanmean), empty angles removed.
  */
+import { kernels } from './native.js';
 import type { Angles } from './angles.js';
 import { generateAngles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
@@ -39,14 +40,17 @@ export function computeGlcm(roi: DiscretizedRoi, s: GlcmSettings): GlcmMatrices 
   const off = angleOffsets(angles, pr);
   const { compact, voxels } = pr;
   // One pass over the ROI voxels; a neighbour outside the ROI or the crop has compact index 0.
-  for (let v = 0; v < voxels.length; v++) {
-    const o = voxels[v]!;
-    const row = (compact[o]! - 1) * ngp - 1;
-    for (let a = 0, base = 0; a < na; a++, base += nn) {
-      const c = compact[o + off[a]!]!;
-      if (c !== 0) counts[base + row + c]!++;
+  const k = kernels();
+  if (k) k.glcmCounts(compact, voxels, off, ngp, counts);
+  else
+    for (let v = 0; v < voxels.length; v++) {
+      const o = voxels[v]!;
+      const row = (compact[o]! - 1) * ngp - 1;
+      for (let a = 0, base = 0; a < na; a++, base += nn) {
+        const c = compact[o + off[a]!]!;
+        if (c !== 0) counts[base + row + c]!++;
+      }
     }
-  }
   for (let a = 0; a < na; a++) {
     const base = a * nn;
     if (s.symmetricalGLCM) {
@@ -438,6 +442,8 @@ function mcc(p: Float64Array, off: number, n: number, px: Float64Array, py: Floa
  * value as the eigenvalues of Q up to rounding (≈1e−15 here; W's spectrum lies in [−1, 1]).
  */
 function symmetricMcc(p: Float64Array, off: number, n: number, px: Float64Array): number {
+  const k = kernels();
+  if (k) return k.symmetricMcc(p, off, n, px);
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (px[i]! > 0) rows.push(i);
   const m = rows.length;

@@ -8,6 +8,7 @@
  * flat along it). Matrices: P(i, j | θ), i = grey level, j = run length. With `weightingNorm`,
  * angles are summed with weights ‖a·spacing‖ (the norm itself, unlike GLCM's exp(−‖·‖²)).
  */
+import { kernels } from './native.js';
 import { generateAngles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
 import { EPS } from './firstorder.js';
@@ -45,20 +46,26 @@ export function computeGlrlm(roi: DiscretizedRoi, s: GlrlmSettings): GlrlmMatric
     const step = off[a]!;
     const base = a * per - 1;
     let multiElement = false;
-    // A run starts at a ROI voxel whose predecessor along the angle has another level (or is
-    // outside the ROI or the crop: level 0); walk it to its end.
-    for (let v = 0; v < voxels.length; v++) {
-      const o = voxels[v]!;
-      const g = level[o]!;
-      if (level[o - step] === g) continue;
-      let run = 1;
-      for (let w = o + step; level[w] === g; w += step) run++;
-      if (run > 1) {
-        multiElement = true;
-        if (run > longestRun) longestRun = run;
+    const k = kernels();
+    if (k) {
+      const r = k.glrlmRuns(level, compact, voxels, step, maxRun, base, counts);
+      multiElement = (r & (1 << 30)) !== 0;
+      longestRun = Math.max(longestRun, r & ((1 << 30) - 1));
+    } else
+      // A run starts at a ROI voxel whose predecessor along the angle has another level (or is
+      // outside the ROI or the crop: level 0); walk it to its end.
+      for (let v = 0; v < voxels.length; v++) {
+        const o = voxels[v]!;
+        const g = level[o]!;
+        if (level[o - step] === g) continue;
+        let run = 1;
+        for (let w = o + step; level[w] === g; w += step) run++;
+        if (run > 1) {
+          multiElement = true;
+          if (run > longestRun) longestRun = run;
+        }
+        counts[base + (compact[o]! - 1) * maxRun + run]!++;
       }
-      counts[base + (compact[o]! - 1) * maxRun + run]!++;
-    }
     if (!multiElement) multiElement = lineHoldsTwo(roi, angles.zyx, a);
     if (!multiElement) counts.fill(0, base + 1, base + 1 + per);
   }

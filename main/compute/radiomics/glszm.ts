@@ -6,6 +6,7 @@
  * 2D with force2D), i.e. all offsets at infinity-norm distance 1. P(i, j): number of zones of
  * grey level i and size j. N_z = number of zones, N_p = number of ROI voxels.
  */
+import { kernels } from './native.js';
 import { generateAngles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
 import type { RadiomicsSettings } from './settings.js';
@@ -37,29 +38,35 @@ export function computeGlszm(roi: DiscretizedRoi, s: GlszmSettings): GlszmMatrix
   const zoneSize = new Int32Array(roi.voxelCount);
   let zones = 0;
   let maxZone = 0;
-  for (let vi = 0; vi < voxels.length; vi++) {
-    const start = voxels[vi]!;
-    const gl = level[start]!;
-    if (gl === 0) continue;
-    let top = 0;
-    stack[top++] = start;
-    level[start] = 0;
-    let size = 0;
-    while (top > 0) {
-      const v = stack[--top]!;
-      size++;
-      for (let a = 0; a < na; a++) {
-        const w = v + off[a]!;
-        if (level[w] !== gl) continue;
-        level[w] = 0;
-        stack[top++] = w;
+  const k = kernels();
+  if (k) {
+    const stats = new Int32Array(1);
+    zones = k.glszmZones(level, compact, voxels, off, stack, zoneLevel, zoneSize, stats);
+    maxZone = stats[0]!;
+  } else
+    for (let vi = 0; vi < voxels.length; vi++) {
+      const start = voxels[vi]!;
+      const gl = level[start]!;
+      if (gl === 0) continue;
+      let top = 0;
+      stack[top++] = start;
+      level[start] = 0;
+      let size = 0;
+      while (top > 0) {
+        const v = stack[--top]!;
+        size++;
+        for (let a = 0; a < na; a++) {
+          const w = v + off[a]!;
+          if (level[w] !== gl) continue;
+          level[w] = 0;
+          stack[top++] = w;
+        }
       }
+      zoneLevel[zones] = compact[start]! - 1;
+      zoneSize[zones] = size;
+      zones++;
+      if (size > maxZone) maxZone = size;
     }
-    zoneLevel[zones] = compact[start]! - 1;
-    zoneSize[zones] = size;
-    zones++;
-    if (size > maxZone) maxZone = size;
-  }
   const ngp = roi.grayLevels.length;
   const counts = new Float64Array(ngp * maxZone);
   for (let z = 0; z < zones; z++) counts[zoneLevel[z]! * maxZone + zoneSize[z]! - 1]!++;

@@ -6,6 +6,7 @@
  * past the crop lands in the padding (0), exactly as a bounds check would reject it. Built once
  * per ROI and shared by GLCM, GLRLM, GLSZM, GLDM and NGTDM.
  */
+import { kernels } from './native.js';
 import { generateAngles, type Angles } from './angles.js';
 import type { DiscretizedRoi } from './discretize.js';
 import type { RadiomicsSettings } from './settings.js';
@@ -116,24 +117,27 @@ export function neighbourCounts(roi: DiscretizedRoi, s: NeighbourhoodSettings): 
   const pr = paddedRoi(roi, maxReach(angles));
   const off = angleOffsets(angles, pr);
   const { level, compact, voxels } = pr;
-  for (let v = 0; v < voxels.length; v++) {
-    const o = voxels[v]!;
-    const g = level[o]!;
-    let dep = 0;
-    let count = 0;
-    let sum = 0;
-    // Neighbours outside the ROI have level 0: not dependent (g ≥ 1), nothing added to the sum.
-    for (let a = 0; a < na; a++) {
-      const w = level[o + off[a]!]!;
-      if (w === g) dep++;
-      if (w !== 0) count++;
-      sum += w;
+  const k = kernels();
+  if (k) k.neighbourCounts(level, compact, voxels, off, nd, dependence, n, sums);
+  else
+    for (let v = 0; v < voxels.length; v++) {
+      const o = voxels[v]!;
+      const g = level[o]!;
+      let dep = 0;
+      let count = 0;
+      let sum = 0;
+      // Neighbours outside the ROI have level 0: not dependent (g ≥ 1), nothing added to the sum.
+      for (let a = 0; a < na; a++) {
+        const w = level[o + off[a]!]!;
+        if (w === g) dep++;
+        if (w !== 0) count++;
+        sum += w;
+      }
+      const c = compact[o]! - 1;
+      dependence[c * nd + dep]!++;
+      n[c]!++;
+      sums[c]! += count === 0 ? 0 : Math.abs(g - sum / count);
     }
-    const c = compact[o]! - 1;
-    dependence[c * nd + dep]!++;
-    n[c]!++;
-    sums[c]! += count === 0 ? 0 : Math.abs(g - sum / count);
-  }
   const out = { nd, dependence, n, s: sums };
   if (!byKey) {
     byKey = new Map();

@@ -1,0 +1,449 @@
+/*
+ * RadStudy native kernels: the hot loops of the radiomics texture matrices (GLCM co-occurrence
+ * counts, GLRLM runs, GLSZM zones, the GLDM/NGTDM neighbourhood pass) and the GLCM MCC
+ * eigenvalue problem. Each function is the twin of a TypeScript function in
+ * main/compute/radiomics/ (named in its comment) and performs the same operations in the same
+ * order, so the results are bit-identical: counts are exact, and the floating-point code is
+ * compiled without contraction (-ffp-contract=off) so no multiply-add is fused. The unit tests
+ * (test/unit/radiomics/native.test.ts) compare every function with its twin.
+ *
+ * Node-API (C, ABI-stable): the same binary loads in Node and in Electron of any version built
+ * for the same platform. Arguments are typed arrays owned by the caller; nothing is allocated
+ * on the JS heap here, and the typed arrays are only read or written within the call.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <node_api.h>
+
+#define CHECK(call)                                                                                \
+  do {                                                                                             \
+    if ((call) != napi_ok) {                                                                       \
+      napi_throw_error(env, NULL, "radstudy native: bad arguments to " __FILE__);                  \
+      return NULL;                                                                                 \
+    }                                                                                              \
+  } while (0)
+
+typedef struct {
+  void *data;
+  size_t length;
+  napi_typedarray_type type;
+} Typed;
+
+/* Reads argument i as a typed array of the expected element type; throws a TypeError otherwise. */
+static int typed_arg(napi_env env, napi_value v, napi_typedarray_type want, Typed *out, const char *what) {
+  bool is = false;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) {
+    napi_throw_type_error(env, NULL, what);
+    return 0;
+  }
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, &buffer, &offset) != napi_ok ||
+      out->type != want) {
+    napi_throw_type_error(env, NULL, what);
+    return 0;
+  }
+  return 1;
+}
+
+static int int_arg(napi_env env, napi_value v, int32_t *out, const char *what) {
+  if (napi_get_value_int32(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, NULL, what);
+    return 0;
+  }
+  return 1;
+}
+
+#define ARGS(n)                                                                                    \
+  size_t argc = n;                                                                                 \
+  napi_value argv[n];                                                                              \
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));                                     \
+  if (argc < n) {                                                                                  \
+    napi_throw_type_error(env, NULL, "radstudy native: too few arguments");                        \
+    return NULL;                                                                                   \
+  }
+
+#define I32(k, name) Typed name; if (!typed_arg(env, argv[k], napi_int32_array, &name, #name " must be an Int32Array")) return NULL
+#define F64(k, name) Typed name; if (!typed_arg(env, argv[k], napi_float64_array, &name, #name " must be a Float64Array")) return NULL
+#define INT(k, name) int32_t name; if (!int_arg(env, argv[k], &name, #name " must be an integer")) return NULL
+
+static napi_value make_int(napi_env env, int32_t v) {
+  napi_value r;
+  napi_create_int32(env, v, &r);
+  return r;
+}
+
+/*
+ * glcm.ts computeGlcm, the counting pass: counts[a·ngp² + (c(o)−1)·ngp + c(o+off[a])−1]++ for
+ * every ROI voxel o and angle a whose neighbour is in the ROI (compact index ≠ 0).
+ * (compact, voxels, off, ngp, counts)
+ */
+static napi_value glcm_counts(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  I32(0, compact); I32(1, voxels); I32(2, off); INT(3, ngp); F64(4, counts);
+  const int32_t *cp = compact.data, *vx = voxels.data, *of = off.data;
+  double *out = counts.data;
+  const size_t na = off.length, nn = (size_t)ngp * (size_t)ngp;
+  if (counts.length < na * nn) { napi_throw_range_error(env, NULL, "counts is too short"); return NULL; }
+  for (size_t v = 0; v < voxels.length; v++) {
+    const int32_t o = vx[v];
+    const int64_t row = (int64_t)(cp[o] - 1) * ngp - 1;
+    size_t base = 0;
+    for (size_t a = 0; a < na; a++, base += nn) {
+      const int32_t c = cp[o + of[a]];
+      if (c != 0) out[(int64_t)base + row + c] += 1;
+    }
+  }
+  return NULL;
+}
+
+/*
+ * glrlm.ts computeGlrlm, the run pass of one angle: for each ROI voxel that starts a run along
+ * `step` (its predecessor has another level), walk the run and count it at
+ * counts[base + (c(o)−1)·maxRun + run]. Returns the longest run found with the bit 2^30 set when
+ * some run is longer than 1 (multiElement). (level, compact, voxels, step, maxRun, base, counts)
+ */
+static napi_value glrlm_runs(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  I32(0, level); I32(1, compact); I32(2, voxels); INT(3, step); INT(4, maxRun); INT(5, base); F64(6, counts);
+  const int32_t *lv = level.data, *cp = compact.data, *vx = voxels.data;
+  double *out = counts.data;
+  int32_t longest = 1;
+  int multi = 0;
+  for (size_t v = 0; v < voxels.length; v++) {
+    const int32_t o = vx[v];
+    const int32_t g = lv[o];
+    if (lv[o - step] == g) continue;
+    int32_t run = 1;
+    for (int32_t w = o + step; lv[w] == g; w += step) run++;
+    if (run > 1) {
+      multi = 1;
+      if (run > longest) longest = run;
+    }
+    out[(int64_t)base + (int64_t)(cp[o] - 1) * maxRun + run] += 1;
+  }
+  return make_int(env, longest | (multi ? (1 << 30) : 0));
+}
+
+/*
+ * glszm.ts computeGlszm, the zone pass: a depth-first flood fill of each zone over the offsets
+ * `off`, zeroing `level` (a private copy) as voxels join; writes each zone's compact level and
+ * size. Returns the number of zones; stats[0] = the largest zone.
+ * (level, compact, voxels, off, stack, zoneLevel, zoneSize, stats)
+ */
+static napi_value glszm_zones(napi_env env, napi_callback_info info) {
+  ARGS(8);
+  I32(0, level); I32(1, compact); I32(2, voxels); I32(3, off); I32(4, stack); I32(5, zoneLevel); I32(6, zoneSize); I32(7, stats);
+  int32_t *lv = level.data, *st = stack.data, *zl = zoneLevel.data, *zs = zoneSize.data;
+  const int32_t *cp = compact.data, *vx = voxels.data, *of = off.data;
+  const size_t na = off.length;
+  if (stack.length < voxels.length || zoneLevel.length < voxels.length || zoneSize.length < voxels.length || stats.length < 1) {
+    napi_throw_range_error(env, NULL, "glszm work arrays are too short");
+    return NULL;
+  }
+  int32_t zones = 0, maxZone = 0;
+  for (size_t vi = 0; vi < voxels.length; vi++) {
+    const int32_t start = vx[vi];
+    const int32_t gl = lv[start];
+    if (gl == 0) continue;
+    size_t top = 0;
+    st[top++] = start;
+    lv[start] = 0;
+    int32_t size = 0;
+    while (top > 0) {
+      const int32_t v = st[--top];
+      size++;
+      for (size_t a = 0; a < na; a++) {
+        const int32_t w = v + of[a];
+        if (lv[w] != gl) continue;
+        lv[w] = 0;
+        st[top++] = w;
+      }
+    }
+    zl[zones] = cp[start] - 1;
+    zs[zones] = size;
+    zones++;
+    if (size > maxZone) maxZone = size;
+  }
+  ((int32_t *)stats.data)[0] = maxZone;
+  return make_int(env, zones);
+}
+
+/*
+ * neighbourhood.ts neighbourCounts, the shared GLDM (α = 0) / NGTDM pass.
+ * (level, compact, voxels, off, nd, dependence, n, sums)
+ */
+static napi_value neighbour_counts(napi_env env, napi_callback_info info) {
+  ARGS(8);
+  I32(0, level); I32(1, compact); I32(2, voxels); I32(3, off); INT(4, nd); F64(5, dependence); F64(6, nArr); F64(7, sumsArr);
+  const int32_t *lv = level.data, *cp = compact.data, *vx = voxels.data, *of = off.data;
+  double *dep_out = dependence.data, *n = nArr.data, *sums = sumsArr.data;
+  const size_t na = off.length;
+  for (size_t v = 0; v < voxels.length; v++) {
+    const int32_t o = vx[v];
+    const int32_t g = lv[o];
+    int32_t dep = 0, count = 0;
+    double sum = 0;
+    for (size_t a = 0; a < na; a++) {
+      const int32_t w = lv[o + of[a]];
+      if (w == g) dep++;
+      if (w != 0) count++;
+      sum += w;
+    }
+    const int32_t c = cp[o] - 1;
+    dep_out[(int64_t)c * nd + dep] += 1;
+    n[c] += 1;
+    sums[c] += count == 0 ? 0 : fabs(g - sum / count);
+  }
+  return NULL;
+}
+
+/* ---- linalg.ts twins (used by the MCC below) ---- */
+
+static const double EPS = 2.220446049250313e-16;
+
+/* linalg.ts tridiagonalize: Householder on the lower triangle of a (n × n, overwritten). */
+static void tridiagonalize(double *a, int n, double *d, double *e, double *v, double *w) {
+  for (int k = 0; k < n - 2; k++) {
+    double norm2 = 0;
+    for (int i = k + 1; i < n; i++) norm2 += a[i * n + k] * a[i * n + k];
+    const double x0 = a[(k + 1) * n + k];
+    if (norm2 == 0) continue;
+    const double alpha = x0 > 0 ? -sqrt(norm2) : sqrt(norm2);
+    double vv = 0;
+    for (int i = k + 1; i < n; i++) {
+      v[i] = i == k + 1 ? x0 - alpha : a[i * n + k];
+      vv += v[i] * v[i];
+    }
+    if (vv == 0) continue;
+    const double beta = 2 / vv;
+    for (int i = k + 1; i < n; i++) w[i] = 0;
+    /* Four rows at a time: four independent dot products instead of one dependency chain, with
+       every sum and every w[j] update in the order of the row-by-row loop below (for each j, the
+       rows' contributions still arrive in ascending row order), so the result is bit-identical. */
+    int i0 = k + 1;
+    for (; i0 + 3 < n; i0 += 4) {
+      const double *r0 = a + (size_t)i0 * n, *r1 = r0 + n, *r2 = r1 + n, *r3 = r2 + n;
+      const double vi0 = v[i0], vi1 = v[i0 + 1], vi2 = v[i0 + 2], vi3 = v[i0 + 3];
+      double s0 = w[i0], s1 = w[i0 + 1], s2 = w[i0 + 2], s3 = w[i0 + 3];
+      for (int j = k + 1; j < i0; j++) {
+        const double x0 = r0[j], x1 = r1[j], x2 = r2[j], x3 = r3[j], vj = v[j];
+        s0 += x0 * vj;
+        s1 += x1 * vj;
+        s2 += x2 * vj;
+        s3 += x3 * vj;
+        double t = w[j] + x0 * vi0;
+        t = t + x1 * vi1;
+        t = t + x2 * vi2;
+        w[j] = t + x3 * vi3;
+      }
+      double sr[4] = {s0, s1, s2, s3};
+      const double vr[4] = {vi0, vi1, vi2, vi3};
+      const double *rr[4] = {r0, r1, r2, r3};
+      for (int r = 0; r < 4; r++) {
+        const int ii = i0 + r;
+        for (int j = i0; j < ii; j++) {
+          const double x = rr[r][j];
+          sr[r] += x * v[j];
+          w[j] = w[j] + x * vr[r];
+        }
+        w[ii] = sr[r] + rr[r][ii] * vr[r];
+      }
+    }
+    for (int i = i0; i < n; i++) {
+      const int row = i * n;
+      const double vi = v[i];
+      double s = w[i];
+      for (int j = k + 1; j < i; j++) {
+        const double x = a[row + j];
+        s += x * v[j];
+        w[j] = w[j] + x * vi;
+      }
+      w[i] = s + a[row + i] * vi;
+    }
+    double vp = 0;
+    for (int i = k + 1; i < n; i++) {
+      w[i] = beta * w[i];
+      vp += v[i] * w[i];
+    }
+    const double kk = (beta / 2) * vp;
+    for (int i = k + 1; i < n; i++) w[i] = w[i] - kk * v[i];
+    for (int i = k + 1; i < n; i++) {
+      const int row = i * n;
+      const double vi = v[i];
+      const double wi = w[i];
+      for (int j = k + 1; j <= i; j++) a[row + j] = a[row + j] - v[j] * wi - w[j] * vi;
+    }
+    a[(k + 1) * n + k] = alpha;
+  }
+  for (int i = 0; i < n; i++) d[i] = a[i * n + i];
+  for (int i = 0; i < n - 1; i++) e[i] = a[(i + 1) * n + i];
+  e[n - 1] = 0;
+}
+
+static double dmax(double a, double b) { return a > b ? a : b; }
+static double dmin(double a, double b) { return a < b ? a : b; }
+
+/*
+ * linalg.ts tridiagonalEigenvalue (Sturm-count bisection) for two ranks k0 and k1 in one loop:
+ * the two bisections are independent, so their Sturm recurrences (a chain of divisions each) run side by side; each one
+ * does exactly the steps it does alone (it stops at its own test), so both results are the same.
+ */
+static void tridiagonal_eigenvalue_pair(const double *d, const double *e, int n, int k0, int k1, double *out0, double *out1) {
+  double lo = INFINITY, hi = -INFINITY, e2max = 0;
+  for (int i = 0; i < n; i++) {
+    const double r = (i > 0 ? fabs(e[i - 1]) : 0) + (i < n - 1 ? fabs(e[i]) : 0);
+    lo = dmin(lo, d[i] - r);
+    hi = dmax(hi, d[i] + r);
+    if (i < n - 1) e2max = dmax(e2max, e[i] * e[i]);
+  }
+  const double pivmin = 2.2250738585072014e-308 * dmax(1, e2max);
+  const double width = dmax(fabs(lo), fabs(hi));
+  lo -= 2 * EPS * width + pivmin;
+  hi += 2 * EPS * width + pivmin;
+  double lo0 = lo, hi0 = hi, lo1 = lo, hi1 = hi;
+  int done0 = 0, done1 = 0;
+  for (int iter = 0; iter < 200 && !(done0 && done1); iter++) {
+    const double mid0 = 0.5 * (lo0 + hi0), mid1 = 0.5 * (lo1 + hi1);
+    if (!done0 && (!(hi0 - lo0 > 2 * EPS * dmax(fabs(lo0), fabs(hi0)) + pivmin) || mid0 == lo0 || mid0 == hi0)) done0 = 1;
+    if (!done1 && (!(hi1 - lo1 > 2 * EPS * dmax(fabs(lo1), fabs(hi1)) + pivmin) || mid1 == lo1 || mid1 == hi1)) done1 = 1;
+    if (done0 && done1) break;
+    int below0 = 0, below1 = 0;
+    double q0 = d[0] - mid0, q1 = d[0] - mid1;
+    if (fabs(q0) < pivmin) q0 = -pivmin;
+    if (fabs(q1) < pivmin) q1 = -pivmin;
+    if (q0 < 0) below0++;
+    if (q1 < 0) below1++;
+    for (int i = 1; i < n; i++) {
+      const double e2 = e[i - 1] * e[i - 1];
+      q0 = d[i] - mid0 - e2 / q0;
+      q1 = d[i] - mid1 - e2 / q1;
+      if (fabs(q0) < pivmin) q0 = -pivmin;
+      if (fabs(q1) < pivmin) q1 = -pivmin;
+      if (q0 < 0) below0++;
+      if (q1 < 0) below1++;
+    }
+    if (!done0) {
+      if (below0 > k0) hi0 = mid0;
+      else lo0 = mid0;
+    }
+    if (!done1) {
+      if (below1 > k1) hi1 = mid1;
+      else lo1 = mid1;
+    }
+  }
+  *out0 = 0.5 * (lo0 + hi0);
+  *out1 = 0.5 * (lo1 + hi1);
+}
+
+static double pythag(double a, double b) {
+  const double m = dmax(fabs(a), fabs(b));
+  return m < 1e150 && m > 1e-150 ? sqrt(a * a + b * b) : hypot(a, b);
+}
+
+/* linalg.ts tridiagonalQl. */
+static void tridiagonal_ql(double *d, double *e, int n) {
+  for (int l = 0; l < n; l++) {
+    for (int iter = 0; iter < 60; iter++) {
+      int m = l;
+      for (; m < n - 1; m++) {
+        const double dd = fabs(d[m]) + fabs(d[m + 1]);
+        if (fabs(e[m]) <= EPS * dd) break;
+      }
+      if (m == l) break;
+      double g = (d[l + 1] - d[l]) / (2 * e[l]);
+      double r = pythag(g, 1);
+      g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
+      double s = 1, c = 1, p = 0;
+      int i = m - 1;
+      int underflow = 0;
+      for (; i >= l; i--) {
+        const double f = s * e[i];
+        const double b = c * e[i];
+        r = pythag(f, g);
+        e[i + 1] = r;
+        if (r == 0) {
+          d[i + 1] = d[i + 1] - p;
+          e[m] = 0;
+          underflow = 1;
+          break;
+        }
+        s = f / r;
+        c = g / r;
+        g = d[i + 1] - p;
+        r = (d[i] - g) * s + 2 * c * b;
+        p = s * r;
+        d[i + 1] = g + p;
+        g = c * r - b;
+      }
+      if (underflow) continue;
+      d[l] = d[l] - p;
+      e[l] = g;
+      e[m] = 0;
+    }
+  }
+}
+
+static int cmp_double(const void *x, const void *y) {
+  const double a = *(const double *)x, b = *(const double *)y;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/*
+ * glcm.ts symmetricMcc: MCC of one symmetrical normalised GLCM p[off…off+n²) with marginal px.
+ * (p, off, n, px) → number
+ */
+static napi_value symmetric_mcc(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  F64(0, pArr); INT(1, off); INT(2, n); F64(3, pxArr);
+  const double *p = (const double *)pArr.data + off, *px = pxArr.data;
+  if (n < 0 || pxArr.length < (size_t)n || pArr.length < (size_t)off + (size_t)n * (size_t)n) {
+    napi_throw_range_error(env, NULL, "symmetricMcc: arrays are too short");
+    return NULL;
+  }
+  napi_value result;
+  int *rows = malloc(sizeof(int) * (n > 0 ? n : 1));
+  int m = 0;
+  for (int i = 0; i < n; i++) if (px[i] > 0) rows[m++] = i;
+  if (m < 2) {
+    free(rows);
+    napi_create_double(env, 0, &result);
+    return result;
+  }
+  double *work = calloc((size_t)m * m + 5 * (size_t)m, sizeof(double));
+  double *w = work, *inv = work + (size_t)m * m, *d = inv + m, *e = d + m, *tv = e + m, *tw = tv + m;
+  for (int a = 0; a < m; a++) inv[a] = 1 / sqrt(px[rows[a]]);
+  for (int a = 0; a < m; a++) {
+    const double *src = p + (size_t)rows[a] * n;
+    for (int b = 0; b <= a; b++) w[a * m + b] = src[rows[b]] * inv[a] * inv[b];
+  }
+  tridiagonalize(w, m, d, e, tv, tw);
+  double upper, lower;
+  if (m < 10) {
+    tridiagonal_ql(d, e, m);
+    qsort(d, m, sizeof(double), cmp_double);
+    upper = d[m - 2];
+    lower = d[0];
+  } else {
+    tridiagonal_eigenvalue_pair(d, e, m, m - 2, 0, &upper, &lower);
+  }
+  const double second = dmax(upper * upper, lower * lower);
+  free(work);
+  free(rows);
+  napi_create_double(env, sqrt(second), &result);
+  return result;
+}
+
+NAPI_MODULE_INIT() {
+  const napi_property_descriptor fns[] = {
+      {"glcmCounts", NULL, glcm_counts, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"glrlmRuns", NULL, glrlm_runs, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"glszmZones", NULL, glszm_zones, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"neighbourCounts", NULL, neighbour_counts, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"symmetricMcc", NULL, symmetric_mcc, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]), fns);
+  return exports;
+}
