@@ -436,6 +436,163 @@ static napi_value symmetric_mcc(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* ---- shape.ts twins: the maximum 3D and 2D diameters ---- */
+
+static _Thread_local const double *sort_key; /* qsort has no context argument; one per worker thread */
+static int cmp_decreasing(const void *x, const void *y) {
+  const double a = sort_key[*(const int32_t *)x], b = sort_key[*(const int32_t *)y];
+  return a > b ? -1 : a < b ? 1 : 0;
+}
+
+/* shape.ts maxDistance: exact largest pairwise distance among points from…to−1 (pruned). */
+static double max_distance(const double *px, const double *py, const double *pz, int from, int to, double *r, int32_t *order) {
+  const int m = to - from;
+  if (m < 2) return 0;
+  double cx = 0, cy = 0, cz = 0;
+  for (int v = from; v < to; v++) {
+    cx += px[v];
+    cy += py[v];
+    cz += pz[v];
+  }
+  cx /= m;
+  cy /= m;
+  cz /= m;
+  for (int v = from; v < to; v++) {
+    const double dx = px[v] - cx, dy = py[v] - cy, dz = pz[v] - cz;
+    r[v] = sqrt(dx * dx + dy * dy + dz * dz);
+  }
+  int far = from;
+  for (int v = from + 1; v < to; v++) if (r[v] > r[far]) far = v;
+  const double rMax = r[far];
+  double best2 = 0;
+  for (int v = from; v < to; v++) {
+    const double dx = px[v] - px[far], dy = py[v] - py[far], dz = pz[v] - pz[far];
+    const double d2 = dx * dx + dy * dy + dz * dz;
+    if (d2 > best2) best2 = d2;
+  }
+  const double keep = (sqrt(best2) - rMax) * (1 - 1e-9) - 1e-9 * rMax;
+  int mc = 0;
+  for (int v = from; v < to; v++) if (r[v] >= keep) order[mc++] = v;
+  /* Any order by decreasing r gives the same exact maximum (ties only change which pair is seen first). */
+  sort_key = r;
+  qsort(order, mc, sizeof(int32_t), cmp_decreasing);
+  for (int a = 0; a < mc; a++) {
+    const int va = order[a];
+    const double ra = r[va];
+    if (2 * ra * (2 * ra) <= best2) break;
+    const double ax = px[va], ay = py[va], az = pz[va];
+    for (int b = a + 1; b < mc; b++) {
+      const int vb = order[b];
+      const double bound = ra + r[vb];
+      if (bound * bound <= best2) break;
+      const double dx = ax - px[vb], dy = ay - py[vb], dz = az - pz[vb];
+      const double d2 = dx * dx + dy * dy + dz * dz;
+      if (d2 > best2) best2 = d2;
+    }
+  }
+  return sqrt(best2);
+}
+
+static inline void line_add(int32_t *lo, int32_t *hi, int key, int32_t x) {
+  if (lo[key] == -1) {
+    lo[key] = x;
+    hi[key] = x;
+  } else if (x < lo[key]) lo[key] = x;
+  else if (x > hi[key]) hi[key] = x;
+}
+
+/*
+ * shape.ts diameters: (mask (padded, Uint8Array), nx, ny, nz, [sx, sy, sz] Float64Array, out Float64Array(4))
+ * writes out = [max3d, slice, column, row].
+ */
+static napi_value shape_diameters(napi_env env, napi_callback_info info) {
+  ARGS(6);
+  Typed maskArr;
+  if (!typed_arg(env, argv[0], napi_uint8_array, &maskArr, "mask must be a Uint8Array")) return NULL;
+  INT(1, nx); INT(2, ny); INT(3, nz); F64(4, spacing); F64(5, outArr);
+  if (nx < 1 || ny < 1 || nz < 1 || maskArr.length < (size_t)nx * ny * nz || spacing.length < 3 || outArr.length < 4) {
+    napi_throw_range_error(env, NULL, "diameters: arrays are too short");
+    return NULL;
+  }
+  const uint8_t *mask = maskArr.data;
+  const double sx = ((double *)spacing.data)[0], sy = ((double *)spacing.data)[1], sz = ((double *)spacing.data)[2];
+  const int NX = 2 * nx, NY = 2 * ny, NZ = 2 * nz;
+  const size_t nkx = (size_t)NY * NZ, nky = (size_t)NX * NZ;
+  const size_t cap = 2 * (nkx > nky ? nkx : nky);
+  int32_t *ints = malloc(sizeof(int32_t) * (2 * nkx + 2 * nky + cap));
+  double *dbl = malloc(sizeof(double) * 4 * cap);
+  if (!ints || !dbl) {
+    free(ints);
+    free(dbl);
+    napi_throw_error(env, NULL, "diameters: out of memory");
+    return NULL;
+  }
+  int32_t *xLo = ints, *xHi = xLo + nkx, *yLo = xHi + nkx, *yHi = yLo + nky, *order = yHi + nky;
+  double *px = dbl, *py = px + cap, *pz = py + cap, *r = pz + cap;
+  for (size_t i = 0; i < nkx; i++) xLo[i] = -1, xHi[i] = 0;
+  for (size_t i = 0; i < nky; i++) yLo[i] = -1, yHi[i] = 0;
+  const size_t nxy = (size_t)nx * ny;
+#define ADD(X, Y, Z) do { line_add(xLo, xHi, (Y) + NY * (Z), (X)); line_add(yLo, yHi, (X) + NX * (Z), (Y)); } while (0)
+  for (int k = 0; k < nz; k++)
+    for (int j = 0; j < ny; j++) {
+      size_t o = (size_t)nx * (j + (size_t)ny * k);
+      for (int i = 0; i < nx; i++, o++) {
+        const uint8_t m = mask[o];
+        if (i + 1 < nx && mask[o + 1] != m) ADD(2 * i + 1, 2 * j, 2 * k);
+        if (j + 1 < ny && mask[o + nx] != m) ADD(2 * i, 2 * j + 1, 2 * k);
+        if (k + 1 < nz && mask[o + nxy] != m) ADD(2 * i, 2 * j, 2 * k + 1);
+      }
+    }
+#undef ADD
+  int m = 0;
+#define PUSH(X, Y, Z) do { px[m] = (X) * 0.5 * sx; py[m] = (Y) * 0.5 * sy; pz[m] = (Z) * 0.5 * sz; m++; } while (0)
+  double slice = 0;
+  for (int Z = 0; Z < NZ; Z++) {
+    const int from = m;
+    for (int Y = 0; Y < NY; Y++) {
+      const int kx = Y + NY * Z;
+      if (xLo[kx] == -1) continue;
+      PUSH(xLo[kx], Y, Z);
+      if (xHi[kx] != xLo[kx]) PUSH(xHi[kx], Y, Z);
+    }
+    slice = dmax(slice, max_distance(px, py, pz, from, m, r, order));
+  }
+  const double max3d = max_distance(px, py, pz, 0, m, r, order);
+  double column = 0;
+  m = 0;
+  for (int Y = 0; Y < NY; Y++) {
+    const int from = m;
+    for (int Z = 0; Z < NZ; Z++) {
+      const int kx = Y + NY * Z;
+      if (xLo[kx] == -1) continue;
+      PUSH(xLo[kx], Y, Z);
+      if (xHi[kx] != xLo[kx]) PUSH(xHi[kx], Y, Z);
+    }
+    column = dmax(column, max_distance(px, py, pz, from, m, r, order));
+  }
+  double row = 0;
+  m = 0;
+  for (int X = 0; X < NX; X++) {
+    const int from = m;
+    for (int Z = 0; Z < NZ; Z++) {
+      const int ky = X + NX * Z;
+      if (yLo[ky] == -1) continue;
+      PUSH(X, yLo[ky], Z);
+      if (yHi[ky] != yLo[ky]) PUSH(X, yHi[ky], Z);
+    }
+    row = dmax(row, max_distance(px, py, pz, from, m, r, order));
+  }
+#undef PUSH
+  double *out = outArr.data;
+  out[0] = max3d;
+  out[1] = slice;
+  out[2] = column;
+  out[3] = row;
+  free(ints);
+  free(dbl);
+  return NULL;
+}
+
 NAPI_MODULE_INIT() {
   const napi_property_descriptor fns[] = {
       {"glcmCounts", NULL, glcm_counts, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -443,6 +600,7 @@ NAPI_MODULE_INIT() {
       {"glszmZones", NULL, glszm_zones, NULL, NULL, NULL, napi_enumerable, NULL},
       {"neighbourCounts", NULL, neighbour_counts, NULL, NULL, NULL, napi_enumerable, NULL},
       {"symmetricMcc", NULL, symmetric_mcc, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"shapeDiameters", NULL, shape_diameters, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]), fns);
   return exports;

@@ -47,6 +47,8 @@ export interface NativeKernels {
   ): void;
   /** glcm.ts symmetricMcc. */
   symmetricMcc(p: Float64Array, off: number, n: number, px: Float64Array): number;
+  /** shape.ts diameters of the padded mask: out = [max 3D, slice, column, row] (mm). */
+  shapeDiameters(mask: Uint8Array, nx: number, ny: number, nz: number, spacing: Float64Array, out: Float64Array): void;
 }
 
 const ADDON = path.join('native', 'build', 'Release', 'radstudy_native.node');

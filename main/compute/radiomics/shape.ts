@@ -10,6 +10,7 @@
  * covariance of ROI voxel-centre positions in mm, divided by N (not N − 1): Major = 4√λ₁,
  * Minor = 4√λ₂, Least = 4√λ₃, Elongation = √(λ₂/λ₁), Flatness = √(λ₃/λ₁).
  */
+import { kernels } from './native.js';
 import { symmetricEigenvalues } from './linalg.js';
 import { meshMeasures } from './marchingCubes.js';
 import type { CroppedRoi } from './preprocess.js';
@@ -105,6 +106,12 @@ function diameters(
   sy: number,
   sz: number,
 ): { max3d: number; slice: number; column: number; row: number } {
+  const k = kernels();
+  if (k) {
+    const out = new Float64Array(4);
+    k.shapeDiameters(mask, nx, ny, nz, new Float64Array([sx, sy, sz]), out);
+    return { max3d: out[0]!, slice: out[1]!, column: out[2]!, row: out[3]! };
+  }
   const NX = 2 * nx;
   const NY = 2 * ny;
   const NZ = 2 * nz;

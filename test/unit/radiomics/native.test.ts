@@ -1,7 +1,7 @@
 /**
  * The native kernels (native/src/radiomics.c) against their TypeScript twins: GLCM counts, GLRLM
  * runs, GLSZM zones, the GLDM/NGTDM neighbourhood pass and the symmetrical-GLCM MCC. Reference:
- * the TypeScript twins, which the IBSI and PyRadiomics baseline tests check. Tolerance: none —
+ * the TypeScript twins, which the IBSI and PyRadiomics baseline tests check (shape diameters too). Tolerance: none —
  * the twins perform the same operations in the same order (the C is compiled without FMA
  * contraction), so every feature must be bit-identical (Object.is, NaN equal to NaN).
  *
@@ -18,7 +18,7 @@ import { kernels, native, nativeStatus, withKernels } from '../../../main/comput
 import { resolveSettings, type RadiomicsSettings } from '../../../main/compute/radiomics/settings.js';
 import { pyradiomicsVolume } from './reference.js';
 
-const TEXTURE: EnabledFeatures = { glcm: [], gldm: [], glrlm: [], glszm: [], ngtdm: [] };
+const TEXTURE: EnabledFeatures = { shape: [], glcm: [], gldm: [], glrlm: [], glszm: [], ngtdm: [] };
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -54,10 +54,10 @@ function randomCase(seed: number, size: [number, number, number], levels: number
     img[i] = Math.floor(rnd() * levels) * 10;
     msk[i] = rnd() < 0.7 ? 1 : 0;
   }
-  const geometry = {
+  const geometry: Omit<Volume, 'data'> = {
     size,
-    spacingMm: [0.8, 0.8, 2.5] as [number, number, number],
-    originMm: [0, 0, 0] as [number, number, number],
+    spacingMm: [0.8, 0.8, 2.5],
+    originMm: [0, 0, 0],
     direction: [...IDENTITY_DIRECTION],
   };
   return { image: { ...geometry, data: img }, mask: { ...geometry, data: msk } };
