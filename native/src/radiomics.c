@@ -593,6 +593,47 @@ static napi_value shape_diameters(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * neighbourhood.ts paddedRoi, the fill: (levels, mask Uint8Array, nx, ny, nz, pad, idx, level,
+ * compact, voxels) → the number of ROI voxels written to `voxels`. `level` and `compact` are the
+ * zeroed padded arrays, idx maps a grey level to its compact index + 1.
+ */
+static napi_value padded_fill(napi_env env, napi_callback_info info) {
+  ARGS(10);
+  I32(0, levels);
+  Typed maskArr;
+  if (!typed_arg(env, argv[1], napi_uint8_array, &maskArr, "mask must be a Uint8Array")) return NULL;
+  INT(2, nx); INT(3, ny); INT(4, nz); INT(5, pad); I32(6, idx); I32(7, level); I32(8, compact); I32(9, voxels);
+  const size_t px = (size_t)nx + 2 * pad, py = (size_t)ny + 2 * pad, pz = (size_t)nz + 2 * pad;
+  const size_t n = (size_t)nx * ny * nz;
+  if (nx < 1 || ny < 1 || nz < 1 || pad < 0 || levels.length < n || maskArr.length < n || level.length < px * py * pz ||
+      compact.length < px * py * pz) {
+    napi_throw_range_error(env, NULL, "paddedRoi: arrays are too short");
+    return NULL;
+  }
+  const int32_t *lv = levels.data, *ix = idx.data;
+  const uint8_t *mask = maskArr.data;
+  int32_t *outLevel = level.data, *outCompact = compact.data, *vx = voxels.data;
+  int32_t count = 0;
+  size_t o = 0;
+  for (int k = 0; k < nz; k++)
+    for (int j = 0; j < ny; j++) {
+      size_t p = pad + px * (j + pad + py * (k + pad));
+      for (int i = 0; i < nx; i++, o++, p++) {
+        if (!mask[o]) continue;
+        const int32_t g = lv[o];
+        if (g < 0 || (size_t)g >= idx.length || (size_t)count >= voxels.length) {
+          napi_throw_range_error(env, NULL, "paddedRoi: a grey level is outside the index map or voxels is too short");
+          return NULL;
+        }
+        outLevel[p] = g;
+        outCompact[p] = ix[g];
+        vx[count++] = (int32_t)p;
+      }
+    }
+  return make_int(env, count);
+}
+
 NAPI_MODULE_INIT() {
   const napi_property_descriptor fns[] = {
       {"glcmCounts", NULL, glcm_counts, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -600,6 +641,7 @@ NAPI_MODULE_INIT() {
       {"glszmZones", NULL, glszm_zones, NULL, NULL, NULL, napi_enumerable, NULL},
       {"neighbourCounts", NULL, neighbour_counts, NULL, NULL, NULL, napi_enumerable, NULL},
       {"symmetricMcc", NULL, symmetric_mcc, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"paddedFill", NULL, padded_fill, NULL, NULL, NULL, napi_enumerable, NULL},
       {"shapeDiameters", NULL, shape_diameters, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]), fns);

@@ -47,6 +47,19 @@ export interface NativeKernels {
   ): void;
   /** glcm.ts symmetricMcc. */
   symmetricMcc(p: Float64Array, off: number, n: number, px: Float64Array): number;
+  /** paddedRoi's fill of the zeroed padded arrays: the number of ROI voxels. */
+  paddedFill(
+    levels: Int32Array,
+    mask: Uint8Array,
+    nx: number,
+    ny: number,
+    nz: number,
+    pad: number,
+    idx: Int32Array,
+    level: Int32Array,
+    compact: Int32Array,
+    voxels: Int32Array,
+  ): number;
   /** shape.ts diameters of the padded mask: out = [max 3D, slice, column, row] (mm). */
   shapeDiameters(mask: Uint8Array, nx: number, ny: number, nz: number, spacing: Float64Array, out: Float64Array): void;
 }

@@ -42,17 +42,20 @@ export function paddedRoi(roi: DiscretizedRoi, pad: number): PaddedRoi {
   for (let c = 0; c < roi.grayLevels.length; c++) idx[roi.grayLevels[c]!] = c + 1;
   const { levels, mask } = roi;
   let n = 0;
-  for (let k = 0, o = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++) {
-      let p = pad + px * (j + pad + py * (k + pad));
-      for (let i = 0; i < nx; i++, o++, p++) {
-        if (!mask[o]) continue;
-        const g = levels[o]!;
-        level[p] = g;
-        compact[p] = idx[g]!;
-        voxels[n++] = p;
+  const kn = kernels();
+  if (kn) n = kn.paddedFill(levels, mask, nx, ny, nz, pad, idx, level, compact, voxels);
+  else
+    for (let k = 0, o = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++) {
+        let p = pad + px * (j + pad + py * (k + pad));
+        for (let i = 0; i < nx; i++, o++, p++) {
+          if (!mask[o]) continue;
+          const g = levels[o]!;
+          level[p] = g;
+          compact[p] = idx[g]!;
+          voxels[n++] = p;
+        }
       }
-    }
   const out: PaddedRoi = { pad, px, py, pz, level, compact, voxels: n === voxels.length ? voxels : voxels.subarray(0, n) };
   if (!byPad) {
     byPad = new Map();
