@@ -6,6 +6,7 @@ import { decodeImage, extractCase, runBatch } from '../../main/compute/radiomics
 import type { EnabledFeatures } from '../../main/compute/radiomics/index.js';
 import { extractFeatures, parseParameterFile, resolveSettings } from '../../main/compute/radiomics/index.js';
 import { extractImageTypes } from '../../main/compute/radiomics/imageTypes.js';
+import { nativeStatus } from '../../main/compute/radiomics/native.js';
 import { referencePath } from '../unit/radiomics/reference.js';
 import { medianMs, type Benchmark } from './harness.js';
 
@@ -55,7 +56,8 @@ function perCase(name: keyof typeof ANCHORS): Benchmark {
     description:
       `${name}, all 7 classes, plain settings, one thread, median of 5 after ${WARM_UP_RUNS} warm-up runs: feature classes on ` +
       `decoded volumes and whole extraction from the NRRD files; *Speedup = PyRadiomics anchor / ours ` +
-      `(goals ≥ ${GOAL_FACTOR.featureClasses} and ≥ ${GOAL_FACTOR.fromFiles}); *CpuMs: median process CPU time per run (15 or 11 rounds), the figure to compare on a shared machine`,
+      `(goals ≥ ${GOAL_FACTOR.featureClasses} and ≥ ${GOAL_FACTOR.fromFiles}); *CpuMs: median process CPU time per run (15 or 11 rounds), the figure to compare on a shared machine; ` +
+      `native kernels ${nativeStatus}`,
     async run() {
       const image = decodeImage(new Uint8Array(readFileSync(file(`${name}_image`))), file(`${name}_image`));
       const mask = decodeImage(new Uint8Array(readFileSync(file(`${name}_label`))), file(`${name}_label`));
