@@ -634,6 +634,57 @@ static napi_value padded_fill(napi_env env, napi_callback_info info) {
   return make_int(env, count);
 }
 
+/*
+ * caseDiagnostics.ts integerStats: minimum, maximum and sum of an integer typed array, the sum
+ * exact (int64; the twin's block sums are exact integers too while below 2^53).
+ * (data Int8…Uint32Array, out Float64Array(3)) writes out = [min, max, sum].
+ */
+#define STATS(T)                                                                                   \
+  do {                                                                                             \
+    const T *x = (const T *)data.data;                                                             \
+    int64_t mn = x[0], mx = x[0], sum = 0;                                                         \
+    for (size_t i = 0; i < data.length; i++) {                                                     \
+      const int64_t v = x[i];                                                                      \
+      if (v < mn) mn = v;                                                                          \
+      if (v > mx) mx = v;                                                                          \
+      sum += v;                                                                                    \
+    }                                                                                              \
+    out[0] = (double)mn;                                                                           \
+    out[1] = (double)mx;                                                                           \
+    out[2] = (double)sum;                                                                          \
+  } while (0)
+
+static napi_value integer_stats(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  bool is = false;
+  Typed data;
+  napi_value buffer;
+  size_t offset;
+  if (napi_is_typedarray(env, argv[0], &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, argv[0], &data.type, &data.length, &data.data, &buffer, &offset) != napi_ok) {
+    napi_throw_type_error(env, NULL, "data must be an integer typed array");
+    return NULL;
+  }
+  F64(1, outArr);
+  if (data.length == 0 || outArr.length < 3) {
+    napi_throw_range_error(env, NULL, "integerStats: empty data or out too short");
+    return NULL;
+  }
+  double *out = outArr.data;
+  switch (data.type) {
+    case napi_int8_array: STATS(int8_t); break;
+    case napi_uint8_array: STATS(uint8_t); break;
+    case napi_int16_array: STATS(int16_t); break;
+    case napi_uint16_array: STATS(uint16_t); break;
+    case napi_int32_array: STATS(int32_t); break;
+    case napi_uint32_array: STATS(uint32_t); break;
+    default:
+      napi_throw_type_error(env, NULL, "data must be an integer typed array");
+      return NULL;
+  }
+  return NULL;
+}
+
 NAPI_MODULE_INIT() {
   const napi_property_descriptor fns[] = {
       {"glcmCounts", NULL, glcm_counts, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -642,6 +693,7 @@ NAPI_MODULE_INIT() {
       {"neighbourCounts", NULL, neighbour_counts, NULL, NULL, NULL, napi_enumerable, NULL},
       {"symmetricMcc", NULL, symmetric_mcc, NULL, NULL, NULL, napi_enumerable, NULL},
       {"paddedFill", NULL, padded_fill, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"integerStats", NULL, integer_stats, NULL, NULL, NULL, napi_enumerable, NULL},
       {"shapeDiameters", NULL, shape_diameters, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]), fns);

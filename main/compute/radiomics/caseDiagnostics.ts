@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import type { Volume } from '../imaging/volume.js';
 import { indexToPhysical } from '../imaging/volume.js';
 import { pyFloat, pyTuple } from './batchCsv.js';
+import { kernels } from './native.js';
 
 const INTEGER_ARRAYS = [Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array];
 const isIntegerData = (v: Volume): boolean => INTEGER_ARRAYS.some((T) => v.data instanceof T);
@@ -25,8 +26,14 @@ function dimensionality(v: Volume): string {
 }
 
 /** Minimum, maximum and sum of integer voxels, summed in blocks (exact: integer partial sums). */
-function integerStats(d: ArrayLike<number>): { min: number; max: number; sum: number } {
+function integerStats(d: Volume['data']): { min: number; max: number; sum: number } {
   const n = d.length;
+  const k = kernels();
+  if (k && n > 0) {
+    const out = new Float64Array(3);
+    k.integerStats(d, out);
+    return { min: out[0]!, max: out[1]!, sum: out[2]! };
+  }
   let min = n > 0 ? d[0]! : Infinity;
   let max = n > 0 ? d[0]! : -Infinity;
   let sum = 0;
@@ -113,8 +120,10 @@ export function countComponents(labelMap: Uint8Array, size: readonly [number, nu
 function uint32Bytes(data: Volume['data']): Uint8Array {
   // Int32 → uint32 keeps the bit pattern, so those bytes are hashed as they are.
   if (data instanceof Uint32Array || data instanceof Int32Array) return bytesOf(data);
+  // TypedArray.prototype.set converts each element with ToUint32, as `>>> 0` does (−1 → 2³² − 1,
+  // fractions truncated), natively instead of in a JS loop over every voxel of the map.
   const out = new Uint32Array(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = data[i]! >>> 0;
+  out.set(data);
   return bytesOf(out);
 }
 

@@ -60,6 +60,8 @@ export interface NativeKernels {
     compact: Int32Array,
     voxels: Int32Array,
   ): number;
+  /** caseDiagnostics.ts integerStats of a non-empty integer array: out = [min, max, sum]. */
+  integerStats(data: ArrayBufferView, out: Float64Array): void;
   /** shape.ts diameters of the padded mask: out = [max 3D, slice, column, row] (mm). */
   shapeDiameters(mask: Uint8Array, nx: number, ny: number, nz: number, spacing: Float64Array, out: Float64Array): void;
 }

@@ -12,6 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Volume } from '../../../main/compute/imaging/volume.js';
 import { IDENTITY_DIRECTION } from '../../../main/compute/imaging/volume.js';
+import { imageDiagnostics } from '../../../main/compute/radiomics/caseDiagnostics.js';
 import { extractFeatures } from '../../../main/compute/radiomics/extract.js';
 import type { EnabledFeatures } from '../../../main/compute/radiomics/index.js';
 import { kernels, native, nativeStatus, withKernels } from '../../../main/compute/radiomics/native.js';
@@ -106,6 +107,26 @@ describe.skipIf(process.env.RADSTUDY_NATIVE === 'off')('native radiomics kernels
     expectIdentical(single.image, single.mask, resolveSettings({ binWidth: 10, label: 1 }));
   });
 
+  it('gives the same image diagnostics (minimum, maximum, mean) for every integer voxel type', () => {
+    const rnd = lcg(11);
+    const types = [Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array] as const;
+    for (const T of types) {
+      const data = new T(50_001);
+      const span = 2 ** (8 * T.BYTES_PER_ELEMENT);
+      for (let i = 0; i < data.length; i++) data[i] = Math.floor(rnd() * span); // wraps to the type's range
+      const image: Volume = {
+        size: [50_001, 1, 1],
+        spacingMm: [1, 1, 1],
+        originMm: [0, 0, 0],
+        direction: [...IDENTITY_DIRECTION],
+        data,
+      };
+      const a = withKernels(native, () => imageDiagnostics(image));
+      const b = withKernels(null, () => imageDiagnostics(image));
+      expect(a, T.name).toEqual(b);
+    }
+  });
+
   it('checks its arguments instead of reading past them', () => {
     const k = native!;
     expect(() => k.glcmCounts(new Int32Array(4), new Int32Array(0), new Int32Array(2), 3, new Float64Array(5))).toThrow(
@@ -124,6 +145,7 @@ describe.skipIf(process.env.RADSTUDY_NATIVE === 'off')('native radiomics kernels
         new Float64Array(1),
       ),
     ).toThrow(/Int32Array/);
+    expect(() => k.integerStats(new Float32Array(2), new Float64Array(3))).toThrow(/integer typed array/);
   });
 });
 
