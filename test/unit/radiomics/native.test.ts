@@ -1,6 +1,7 @@
 /**
  * The native kernels (native/src/radiomics.c) against their TypeScript twins: GLCM counts, GLRLM
- * runs, GLSZM zones, the GLDM/NGTDM neighbourhood pass and the symmetrical-GLCM MCC. Reference:
+ * runs, GLSZM zones, the GLDM/NGTDM neighbourhood pass, the padded-ROI fill, the symmetrical-GLCM
+ * MCC, the shape diameters and the integer image statistics of the diagnostics. Reference:
  * the TypeScript twins, which the IBSI and PyRadiomics baseline tests check (shape diameters too). Tolerance: none —
  * the twins perform the same operations in the same order (the C is compiled without FMA
  * contraction), so every feature must be bit-identical (Object.is, NaN equal to NaN).
