@@ -96,7 +96,7 @@ const loaded = load();
 
 /** The native kernels, or null when the TypeScript twins run. */
 export const native: NativeKernels | null = loaded.kernels;
-/** Why the native kernels are or are not in use (shown by `radstudy extract --version` and the bench). */
+/** Why the native kernels are or are not in use (printed by the radiomics bench). */
 export const nativeStatus: string = loaded.why;
 
 /** For the twin tests: the kernels, forced on or off for this call. */
