@@ -76,12 +76,13 @@ export interface Browser {
 }
 
 /** Debian's Chromium, headless, in a fresh profile; page errors and CSP violations are collected. */
-export async function openBrowser(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches for this launch (the viewer bench's uncapped-frame run). */
+export async function openBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'radstudy-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport: { width: 1280, height: 800 },
   });
   const page = context.pages()[0] ?? (await context.newPage());

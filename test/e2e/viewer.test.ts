@@ -180,14 +180,22 @@ describe('Segmentation workspace (Playwright + Chromium/SwiftShader)', () => {
     expect(browser.errors).toEqual([]);
   }, 180_000);
 
-  it('reports a lost WebGL context in the view and keeps the painted labelmap, which still saves', async () => {
+  it('reports a lost WebGL context in the 3D view and keeps the painted labelmap, which still saves', async () => {
     const { page } = browser;
     const [row] = await rpc<{ id: number }[]>('segmentation.list', { reader: 'E2E' });
     await page.getByTestId(`seg-edit-${row!.id}`).click();
     await expect.poll(() => page.getByTestId('editor-voxels').textContent(), { timeout: 30_000 }).toBe('16 voxels');
-    // Chromium's WEBGL_lose_context simulates a GPU reset on the axial view's canvas.
+    // The slice views draw on 2D canvases (useSliceView.ts); WebGL is the 3D view's only.
+    expect(
+      await page.evaluate(() =>
+        (document.querySelector('[data-testid="view-axial"] canvas') as HTMLCanvasElement).getContext('webgl2'),
+      ),
+    ).toBeNull();
+    await page.getByTestId('layout-select').selectOption('axial-3d');
+    await page.locator('[data-testid="view-3d"] canvas').waitFor({ timeout: 30_000 });
+    // Chromium's WEBGL_lose_context simulates a GPU reset on the 3D view's canvas.
     const lost = await page.evaluate(() => {
-      const canvas = document.querySelector('[data-testid="view-axial"] canvas') as HTMLCanvasElement;
+      const canvas = document.querySelector('[data-testid="view-3d"] canvas') as HTMLCanvasElement;
       const gl = canvas.getContext('webgl2');
       const ext = gl?.getExtension('WEBGL_lose_context');
       ext?.loseContext();
@@ -195,8 +203,8 @@ describe('Segmentation workspace (Playwright + Chromium/SwiftShader)', () => {
     });
     expect(lost).toBe(true);
     await expect
-      .poll(() => page.getByTestId('view-axial').getByRole('alert').textContent(), { timeout: 10_000 })
-      .toContain('graphics context of this view was lost');
+      .poll(() => page.getByTestId('view-3d').getByRole('alert').textContent(), { timeout: 10_000 })
+      .toContain('graphics context of the 3D view was lost');
     expect(await page.getByTestId('editor-voxels').textContent()).toBe('16 voxels');
     await page.getByTestId('editor-status').selectOption('done');
     await page.getByTestId('editor-save').click();
@@ -210,6 +218,9 @@ describe('Segmentation workspace (Playwright + Chromium/SwiftShader)', () => {
       [2, 16, 'done', row!.id],
     ]);
     expect(await page.getByTestId('worklist').locator('li').count()).toBe(1);
+    // Back to the three slice views (new panes, the 3D view's new context) for the next test.
+    await page.getByTestId('layout-select').selectOption('mpr');
+    await expect.poll(() => page.locator('.views > *').count()).toBe(3);
   }, 120_000);
 
   it("moves through a reader's worklist with ] and [", async () => {

@@ -185,6 +185,9 @@ describe('Segmentation workspace layouts (Playwright + Chromium/SwiftShader)', (
   it('writes a draft at once when the WebGL context is lost and rebuilds the views', async () => {
     const { page } = demo.browser;
     await expect.poll(() => page.getByTestId('slice-axial').textContent(), { timeout: 60_000 }).toMatch(/\//);
+    // WebGL is the 3D view's only (the slice views draw on 2D canvases): lose the 3D view's context.
+    await page.getByTestId('layout-select').selectOption('axial-3d');
+    await page.locator('[data-testid="view-3d"] canvas').waitFor({ timeout: 30_000 });
     const before = await page.getByTestId('editor-voxels').textContent();
     // One dab and the context loss in the same task: the 2 s autosave timer cannot have run.
     await page.evaluate(() => {
@@ -198,7 +201,7 @@ describe('Segmentation workspace layouts (Playwright + Chromium/SwiftShader)', (
         button: 0,
       };
       host.dispatchEvent(new PointerEvent('pointerdown', at));
-      const canvas = document.querySelector('[data-testid="view-axial"] canvas') as HTMLCanvasElement;
+      const canvas = document.querySelector('[data-testid="view-3d"] canvas') as HTMLCanvasElement;
       canvas.getContext('webgl2')!.getExtension('WEBGL_lose_context')!.loseContext();
     });
     const banner = page.getByTestId('context-lost-banner');

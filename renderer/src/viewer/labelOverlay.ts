@@ -1,5 +1,5 @@
 /**
- * The labelmap overlay of a slice view drawn as a 2D canvas over the vtk.js canvas, for the
+ * The labelmap overlay of a slice view drawn as a 2D canvas over the image canvas (useSliceView.ts), for the
  * slice the view shows only. Painting then never touches WebGL: a brush dab re-rasterises the
  * few rows of the slice it can reach into a reused RGBA buffer, copies that rectangle to an
  * offscreen canvas, and redraws the overlay with the view's affine voxel→screen transform

@@ -23,4 +23,6 @@ export interface SliceViewOptions {
   source?: SliceSource;
   /** Draw the labelmap overlay (default true; only the series being segmented has one). */
   labels?: boolean;
+  /** Display of the image between voxel centres: bilinear (default, as the vtk.js views were) or nearest (voxel blocks). */
+  interpolation?: 'linear' | 'nearest';
 }

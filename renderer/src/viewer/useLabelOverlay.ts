@@ -1,8 +1,8 @@
 /**
  * A slice view's labelmap overlay lifecycle (labelOverlay.ts): a 2D canvas appended over the
- * vtk.js canvas in the view's container, refreshed from the labelmap store's revisions (only
+ * image canvas (useSliceView.ts) in the view's container, refreshed from the labelmap store's revisions (only
  * the box a brush dab can reach during a stroke) and redrawn once per animation frame when the
- * slice, camera, size or display settings change. It survives a lost WebGL context.
+ * slice, camera, size or display settings change. Both canvases draw with one transform (sliceToScreen), so image and labels stay registered.
  */
 import { onBeforeUnmount, onMounted, watch, type Ref } from 'vue';
 import { useLabelmapStore } from '../stores/labelmap.js';

@@ -1,43 +1,42 @@
 /**
- * One slice view's vtk.js lifecycle: render window in the container, the image slice (the
- * labelmap overlay is a 2D canvas above it, useLabelOverlay.ts), the camera driven by
- * the viewer store (focal point, zoom, LPS orientation), window/level, and redraws coalesced to
- * one per animation frame. Everything is released when the component unmounts. A lost WebGL
- * context is reported; the labelmap lives in the store, so no painted work is lost with it.
+ * One slice view's image: a 2D canvas in the container (no WebGL; issue 10 and docs/viewer.md
+ * "Viewer rendering"), the slice read from the volume's typed array for the view's axis and
+ * mapped through a window/level lookup table (sliceImage.ts), drawn with the camera of the
+ * viewer store (focal point, zoom, LPS orientation, voxel spacing) through the same affine
+ * raster → screen transform as the labelmap overlay (labelOverlay.ts sliceToScreen), which
+ * is a second 2D canvas above it (useLabelOverlay.ts). Redraws are coalesced to one per
+ * animation frame and do only the work that changed: a new slice is read out and mapped, a new
+ * window/level only re-mapped, a camera or size change only redrawn. A lost 2D context
+ * (Chromium's contextlost, e.g. a GPU reset with accelerated canvas) is reported and the view
+ * is redrawn when the context comes back; the labelmap lives in the store, so no painted work is lost.
  */
-import '@kitware/vtk.js/Rendering/OpenGL/Profiles/Volume';
-import vtkImageMapper from '@kitware/vtk.js/Rendering/Core/ImageMapper';
-import vtkImageSlice from '@kitware/vtk.js/Rendering/Core/ImageSlice';
-import vtkRenderer from '@kitware/vtk.js/Rendering/Core/Renderer';
-import vtkRenderWindow from '@kitware/vtk.js/Rendering/Core/RenderWindow';
-import vtkOpenGLRenderWindow from '@kitware/vtk.js/Rendering/OpenGL/RenderWindow';
 import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
+import type { VoxelTypedArray } from '../../../main/api/voxels.js';
 import { useViewerStore } from '../stores/viewer.js';
-import { ORIENTATIONS, type ViewId } from './orientation.js';
+import { planeAxes, sliceToScreen } from './labelOverlay.js';
+import { mmPerPixel } from './linking.js';
+import type { ViewId } from './orientation.js';
+import { applyWindow, cachedGreyLut, extractSlice, sliceBufferLike } from './sliceImage.js';
 import type { SliceViewOptions } from './sliceSource.js';
 import { useLabelOverlay } from './useLabelOverlay.js';
-import { imageDataOf } from './vtkScene.js';
 
 export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId, options: SliceViewOptions = {}) {
   const viewer = options.source ?? useViewerStore();
+  const smoothing = (options.interpolation ?? 'linear') === 'linear';
   const size = ref<[number, number]>([1, 1]);
   const contextLost = ref(false);
   const frames = ref(0);
 
-  const renderWindow = vtkRenderWindow.newInstance();
-  const glWindow = vtkOpenGLRenderWindow.newInstance();
-  renderWindow.addView(glWindow);
-  const renderer = vtkRenderer.newInstance();
-  renderer.setBackground(0, 0, 0);
-  renderWindow.addRenderer(renderer);
-  const camera = renderer.getActiveCamera();
-  camera.setParallelProjection(true);
-
-  const imageMapper = vtkImageMapper.newInstance();
-  const imageActor = vtkImageSlice.newInstance();
-  imageActor.setMapper(imageMapper);
-  imageActor.getProperty().setInterpolationTypeToLinear();
-
+  let canvas: HTMLCanvasElement | null = null;
+  let ctx: CanvasRenderingContext2D | null = null;
+  /** The shown slice: its values (the volume's type), RGBA pixels, and the raster canvas drawImage scales. */
+  let values: VoxelTypedArray | null = null;
+  let pixels: ImageData | null = null;
+  let raster: OffscreenCanvas | HTMLCanvasElement | null = null;
+  let rasterCtx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null = null;
+  let shown: { data: VoxelTypedArray; axis: 0 | 1 | 2; slice: number } | null = null;
+  let sliceDirty = true;
+  let windowDirty = true;
   let frame: number | null = null;
   let observer: ResizeObserver | null = null;
 
@@ -45,85 +44,117 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId, o
     if (frame !== null || contextLost.value) return;
     frame = requestAnimationFrame(() => {
       frame = null;
-      if (!viewer.volume) return;
-      renderWindow.render();
-      frames.value++;
+      render();
     });
   }
 
-  function updateCamera(): void {
+  /** Reads the slice out of the volume and sizes the buffers to it. */
+  function readSlice(data: VoxelTypedArray, size3: readonly [number, number, number], axis: 0 | 1 | 2, slice: number): void {
+    const [u, v] = planeAxes(axis);
+    const w = size3[u];
+    const h = size3[v];
+    if (!values || values.length !== w * h || values.constructor !== data.constructor) values = sliceBufferLike(data, w * h);
+    extractSlice(data, size3, axis, slice, values);
+    if (!pixels || pixels.width !== w || pixels.height !== h) {
+      pixels = new ImageData(w, h);
+      if (typeof OffscreenCanvas !== 'undefined') raster = new OffscreenCanvas(w, h);
+      else {
+        raster = document.createElement('canvas');
+        raster.width = w;
+        raster.height = h;
+      }
+      rasterCtx = raster.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
+    }
+    shown = { data, axis, slice };
+  }
+
+  function render(): void {
+    const v = viewer.volume;
+    if (!ctx || !canvas) return;
+    const [width, height] = size.value;
+    const dpr = window.devicePixelRatio || 1;
+    const cw = Math.max(1, Math.floor(width * dpr));
+    const ch = Math.max(1, Math.floor(height * dpr));
+    if (canvas.width !== cw || canvas.height !== ch) {
+      canvas.width = cw;
+      canvas.height = ch;
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, cw, ch);
+    if (!v) return;
+    const axis = viewer.axisOf(view);
+    const slice = viewer.sliceOf(view);
+    if (sliceDirty || !shown || shown.data !== v.data || shown.axis !== axis || shown.slice !== slice) {
+      readSlice(v.data, v.geometry.size, axis, slice);
+      sliceDirty = false;
+      windowDirty = true;
+    }
+    if (windowDirty) {
+      const wl = viewer.windowLevel;
+      applyWindow(values!, wl, cachedGreyLut(v.data, wl), new Uint32Array(pixels!.data.buffer));
+      rasterCtx!.putImageData(pixels!, 0, 0);
+      windowDirty = false;
+    }
     const c = viewer.cameras[view];
-    const o = ORIENTATIONS[view];
-    const d = 1000;
-    camera.setFocalPoint(...c.focal);
-    camera.setPosition(c.focal[0] - o.direction[0] * d, c.focal[1] - o.direction[1] * d, c.focal[2] - o.direction[2] * d);
-    camera.setViewUp(...o.viewUp);
-    camera.setParallelScale(c.baseScaleMm / c.zoom);
-    renderer.resetCameraClippingRange();
-    requestRender();
+    const [a, b, cc, d, e, f] = sliceToScreen(v.geometry, view, axis, slice, {
+      focal: c.focal,
+      mmPerPx: mmPerPixel(c, height),
+      width,
+      height,
+    });
+    ctx.setTransform(a * dpr, b * dpr, cc * dpr, d * dpr, e * dpr, f * dpr);
+    ctx.imageSmoothingEnabled = smoothing;
+    ctx.drawImage(raster!, 0, 0);
+    frames.value++;
   }
 
   let shownSlice: [number, number] | null = null;
 
-  /** Sets the mappers to the view's slice; redraws only when it changed (scrolling another view moves only the crosshair). */
-  function updateSlice(force = false): void {
+  /** Redraws only when the view's slice changed (scrolling another view moves only the crosshair). */
+  function updateSlice(): void {
     if (!viewer.volume) return;
     const axis = viewer.axisOf(view);
     const s = viewer.sliceOf(view);
-    if (!force && shownSlice && shownSlice[0] === axis && shownSlice[1] === s) return;
+    if (shownSlice && shownSlice[0] === axis && shownSlice[1] === s) return;
     shownSlice = [axis, s];
-    imageMapper.setSlicingMode(axis);
-    imageMapper.setSlice(s);
-    renderer.resetCameraClippingRange();
-    requestRender();
-  }
-
-  function updateWindowLevel(): void {
-    const p = imageActor.getProperty();
-    p.setColorWindow(viewer.windowLevel.window);
-    p.setColorLevel(viewer.windowLevel.level);
     requestRender();
   }
 
   function attachVolume(): void {
-    const v = viewer.volume;
-    renderer.removeAllViewProps();
-    if (!v) return;
-    imageMapper.setInputData(imageDataOf(v));
-    renderer.addViewProp(imageActor);
-    updateSlice(true);
-    updateCamera();
-    updateWindowLevel();
+    shownSlice = null;
+    sliceDirty = true;
+    updateSlice();
+    requestRender();
   }
 
   function resize(): void {
     const el = container.value;
     if (!el) return;
-    const dpr = window.devicePixelRatio || 1;
     const w = Math.max(1, Math.floor(el.clientWidth));
     const h = Math.max(1, Math.floor(el.clientHeight));
     size.value = [w, h];
-    glWindow.setSize(Math.floor(w * dpr), Math.floor(h * dpr));
     requestRender();
   }
 
   onMounted(() => {
     const el = container.value!;
-    glWindow.setContainer(el);
-    const canvas = glWindow.getCanvas();
-    if (canvas) {
-      canvas.style.width = '100%';
-      canvas.style.height = '100%';
-      canvas.style.display = 'block';
-      canvas.addEventListener('webglcontextlost', (e) => {
-        e.preventDefault();
-        contextLost.value = true;
-      });
-      canvas.addEventListener('webglcontextrestored', () => {
-        contextLost.value = false;
-        requestRender();
-      });
-    }
+    canvas = document.createElement('canvas');
+    canvas.className = 'slice-image';
+    canvas.setAttribute('aria-hidden', 'true');
+    Object.assign(canvas.style, { width: '100%', height: '100%', display: 'block' });
+    el.appendChild(canvas);
+    ctx = canvas.getContext('2d', { alpha: false });
+    if (!ctx) throw new Error(`This browser has no 2D canvas for the ${view} slice view.`);
+    canvas.addEventListener('contextlost', () => {
+      contextLost.value = true;
+    });
+    canvas.addEventListener('contextrestored', () => {
+      contextLost.value = false;
+      // The raster canvas may have lost its pixels with the context: read the slice again.
+      sliceDirty = true;
+      requestRender();
+    });
     observer = new ResizeObserver(resize);
     observer.observe(el);
     resize();
@@ -136,17 +167,26 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId, o
     () => viewer.crosshairIndex,
     () => updateSlice(),
   );
-  watch(() => viewer.cameras[view], updateCamera, { deep: true });
-  watch(() => viewer.windowLevel, updateWindowLevel);
+  watch(() => viewer.cameras[view], requestRender, { deep: true });
+  watch(
+    () => viewer.windowLevel,
+    () => {
+      windowDirty = true;
+      requestRender();
+    },
+  );
 
   onBeforeUnmount(() => {
     if (frame !== null) cancelAnimationFrame(frame);
     observer?.disconnect();
-    renderWindow.removeRenderer(renderer);
-    for (const o of [imageActor, imageMapper, renderer]) o.delete();
-    glWindow.setContainer(null as unknown as HTMLElement);
-    glWindow.delete();
-    renderWindow.delete();
+    canvas?.remove();
+    canvas = null;
+    ctx = null;
+    values = null;
+    pixels = null;
+    raster = null;
+    rasterCtx = null;
+    shown = null;
   });
 
   return { size, contextLost, frames, requestRender };
