@@ -1,9 +1,10 @@
 /**
- * The labelmap overlay of a slice view drawn as a 2D canvas over the image canvas (useSliceView.ts), for the
- * slice the view shows only. Painting then never touches WebGL: a brush dab re-rasterises the
- * few rows of the slice it can reach into a reused RGBA buffer, copies that rectangle to an
- * offscreen canvas, and redraws the overlay with the view's affine voxel→screen transform
- * (nearest neighbour, so voxels stay square blocks as in the vtk.js label layer it replaces).
+ * The labelmap overlay of a slice view: a 2D canvas over the image canvas (useSliceView.ts) for
+ * the slice the view shows only, holding that slice's raster at one pixel per voxel and placed
+ * by a CSS transform. Painting then never touches WebGL: a brush dab re-rasterises the few rows
+ * of the slice it can reach into a reused RGBA buffer and uploads that rectangle; zoom and pan
+ * change only the transform (nearest neighbour, `image-rendering: pixelated`, so voxels stay
+ * square blocks).
  */
 import type { Geometry, Vec3 } from '../../../main/compute/imaging/volume.js';
 import { axisVector, dot, ORIENTATIONS, screenRight, type ViewId } from './orientation.js';
@@ -152,14 +153,13 @@ export function sliceToScreen(
 }
 
 /**
- * One view's overlay canvas: keeps the shown slice's raster, refreshes only what changed and
- * redraws with the current transform.
+ * One view's overlay canvas, which is the shown slice's raster (one pixel per voxel) placed over
+ * the view by a CSS matrix transform, as the slice image below it: a brush dab uploads only the
+ * rectangle it changed, and zoom or pan only changes the transform.
  */
 export class LabelOverlay {
   private readonly ctx: CanvasRenderingContext2D;
   private raster: ImageData | null = null;
-  private offscreen: OffscreenCanvas | HTMLCanvasElement | null = null;
-  private offCtx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null = null;
   private shown: { grid: LabelGrid; axis: 0 | 1 | 2; slice: number } | null = null;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
@@ -181,18 +181,14 @@ export class LabelOverlay {
     const h = grid.size[v]!;
     if (!this.raster || this.raster.width !== w || this.raster.height !== h) {
       this.raster = new ImageData(w, h);
-      if (typeof OffscreenCanvas !== 'undefined') this.offscreen = new OffscreenCanvas(w, h);
-      else {
-        const c = document.createElement('canvas');
-        c.width = w;
-        c.height = h;
-        this.offscreen = c;
-      }
-      this.offCtx = this.offscreen.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
+      this.canvas.width = w;
+      this.canvas.height = h;
+      this.canvas.style.width = `${w}px`;
+      this.canvas.style.height = `${h}px`;
     }
     this.shown = { grid, axis, slice };
     rasterizeLabelSlice(grid, axis, slice, this.raster.data, style);
-    this.offCtx!.putImageData(this.raster, 0, 0);
+    this.ctx.putImageData(this.raster, 0, 0);
   }
 
   /**
@@ -217,27 +213,18 @@ export class LabelOverlay {
     rect.y1 = Math.min(this.raster.height - 1, rect.y1);
     if (rect.x0 > rect.x1 || rect.y0 > rect.y1) return false;
     rasterizeLabelSlice(s.grid, s.axis, s.slice, this.raster.data, style, rect);
-    this.offCtx!.putImageData(this.raster, 0, 0, rect.x0, rect.y0, rect.x1 - rect.x0 + 1, rect.y1 - rect.y0 + 1);
+    this.ctx.putImageData(this.raster, 0, 0, rect.x0, rect.y0, rect.x1 - rect.x0 + 1, rect.y1 - rect.y0 + 1);
     return true;
   }
 
-  /** Redraws the overlay for the view's camera; `visible` false clears it. */
+  /** Places the overlay for the view's camera; `visible` false hides it. */
   draw(geometry: Parameters<typeof sliceToScreen>[0], viewId: ViewId, view: OverlayView, visible: boolean): void {
-    const dpr = window.devicePixelRatio || 1;
-    const cw = Math.max(1, Math.floor(view.width * dpr));
-    const ch = Math.max(1, Math.floor(view.height * dpr));
-    if (this.canvas.width !== cw || this.canvas.height !== ch) {
-      this.canvas.width = cw;
-      this.canvas.height = ch;
-    }
-    const ctx = this.ctx;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, cw, ch);
     const s = this.shown;
-    if (!visible || !s || !this.offscreen) return;
-    const [a, b, c, d, e, f] = sliceToScreen(geometry, viewId, s.axis, s.slice, view);
-    ctx.setTransform(a * dpr, b * dpr, c * dpr, d * dpr, e * dpr, f * dpr);
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(this.offscreen, 0, 0);
+    if (!visible || !s || !this.raster) {
+      this.canvas.style.visibility = 'hidden';
+      return;
+    }
+    this.canvas.style.transform = `matrix(${sliceToScreen(geometry, viewId, s.axis, s.slice, view).join(',')})`;
+    this.canvas.style.visibility = 'visible';
   }
 }

@@ -47,7 +47,16 @@ export function useLabelOverlay(container: Ref<HTMLElement | null>, view: ViewId
     canvas = document.createElement('canvas');
     canvas.className = 'label-overlay';
     canvas.setAttribute('aria-hidden', 'true');
-    Object.assign(canvas.style, { position: 'absolute', inset: '0', width: '100%', height: '100%', pointerEvents: 'none' });
+    // Sized to the slice raster and placed by a CSS transform (LabelOverlay.draw); labels stay crisp.
+    Object.assign(canvas.style, {
+      position: 'absolute',
+      left: '0',
+      top: '0',
+      transformOrigin: '0 0',
+      pointerEvents: 'none',
+      visibility: 'hidden',
+      imageRendering: 'pixelated',
+    });
     container.value!.appendChild(canvas);
     overlay = new LabelOverlay(canvas);
     showSlice(true);

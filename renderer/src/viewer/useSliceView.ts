@@ -29,11 +29,9 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId, o
 
   let canvas: HTMLCanvasElement | null = null;
   let ctx: CanvasRenderingContext2D | null = null;
-  /** The shown slice: its values (the volume's type), RGBA pixels, and the raster canvas drawImage scales. */
+  /** The shown slice: its values (the volume's type) and RGBA pixels (the canvas is the slice raster). */
   let values: VoxelTypedArray | null = null;
   let pixels: ImageData | null = null;
-  let raster: OffscreenCanvas | HTMLCanvasElement | null = null;
-  let rasterCtx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null = null;
   let shown: { data: VoxelTypedArray; axis: 0 | 1 | 2; slice: number } | null = null;
   let sliceDirty = true;
   let windowDirty = true;
@@ -57,32 +55,29 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId, o
     extractSlice(data, size3, axis, slice, values);
     if (!pixels || pixels.width !== w || pixels.height !== h) {
       pixels = new ImageData(w, h);
-      if (typeof OffscreenCanvas !== 'undefined') raster = new OffscreenCanvas(w, h);
-      else {
-        raster = document.createElement('canvas');
-        raster.width = w;
-        raster.height = h;
-      }
-      rasterCtx = raster.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
+      canvas!.width = w;
+      canvas!.height = h;
+      canvas!.style.width = `${w}px`;
+      canvas!.style.height = `${h}px`;
     }
     shown = { data, axis, slice };
   }
 
+  /**
+   * The canvas holds the slice raster at one pixel per voxel and the compositor places it: a CSS
+   * matrix transform (the raster → view map of sliceToScreen, the one the label overlay uses)
+   * does zoom, pan, orientation and anisotropic spacing. Scrolling uploads one slice of pixels,
+   * window/level re-maps them, and zoom or pan changes only the transform: no view-sized raster is
+   * redrawn per frame (measured in docs/viewer.md "Viewer rendering").
+   */
   function render(): void {
     const v = viewer.volume;
     if (!ctx || !canvas) return;
     const [width, height] = size.value;
-    const dpr = window.devicePixelRatio || 1;
-    const cw = Math.max(1, Math.floor(width * dpr));
-    const ch = Math.max(1, Math.floor(height * dpr));
-    if (canvas.width !== cw || canvas.height !== ch) {
-      canvas.width = cw;
-      canvas.height = ch;
+    if (!v) {
+      canvas.style.visibility = 'hidden';
+      return;
     }
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.fillStyle = '#000';
-    ctx.fillRect(0, 0, cw, ch);
-    if (!v) return;
     const axis = viewer.axisOf(view);
     const slice = viewer.sliceOf(view);
     if (sliceDirty || !shown || shown.data !== v.data || shown.axis !== axis || shown.slice !== slice) {
@@ -93,19 +88,13 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId, o
     if (windowDirty) {
       const wl = viewer.windowLevel;
       applyWindow(values!, wl, cachedGreyLut(v.data, wl), new Uint32Array(pixels!.data.buffer));
-      rasterCtx!.putImageData(pixels!, 0, 0);
+      ctx.putImageData(pixels!, 0, 0);
       windowDirty = false;
     }
     const c = viewer.cameras[view];
-    const [a, b, cc, d, e, f] = sliceToScreen(v.geometry, view, axis, slice, {
-      focal: c.focal,
-      mmPerPx: mmPerPixel(c, height),
-      width,
-      height,
-    });
-    ctx.setTransform(a * dpr, b * dpr, cc * dpr, d * dpr, e * dpr, f * dpr);
-    ctx.imageSmoothingEnabled = smoothing;
-    ctx.drawImage(raster!, 0, 0);
+    const m = sliceToScreen(v.geometry, view, axis, slice, { focal: c.focal, mmPerPx: mmPerPixel(c, height), width, height });
+    canvas.style.transform = `matrix(${m.join(',')})`;
+    canvas.style.visibility = 'visible';
     frames.value++;
   }
 
@@ -142,7 +131,16 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId, o
     canvas = document.createElement('canvas');
     canvas.className = 'slice-image';
     canvas.setAttribute('aria-hidden', 'true');
-    Object.assign(canvas.style, { width: '100%', height: '100%', display: 'block' });
+    Object.assign(canvas.style, {
+      position: 'absolute',
+      left: '0',
+      top: '0',
+      transformOrigin: '0 0',
+      pointerEvents: 'none',
+      visibility: 'hidden',
+      // Linear display: the compositor's bilinear filter; nearest: one block per voxel.
+      imageRendering: smoothing ? 'auto' : 'pixelated',
+    });
     el.appendChild(canvas);
     ctx = canvas.getContext('2d', { alpha: false });
     if (!ctx) throw new Error(`This browser has no 2D canvas for the ${view} slice view.`);
@@ -184,8 +182,6 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId, o
     ctx = null;
     values = null;
     pixels = null;
-    raster = null;
-    rasterCtx = null;
     shown = null;
   });
 
