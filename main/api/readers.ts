@@ -171,15 +171,24 @@ export const MaskAgreementSchema = z.object({
       lesionCode: z.string(),
       seriesId: z.number().int(),
       sequence: z.string(),
+      /**
+       * Label value the row compares (null = the whole mask, any label). Masks with several label
+       * values get one row per value present in either reader's mask after the whole-mask row.
+       */
+      label: z.number().int().nullable(),
+      /** Name of the label from either reader's label table (null: not stored, or whole mask). */
+      labelName: z.string().nullable(),
       dice: z.number(),
       jaccard: z.number(),
-      hd95Mm: z.number(),
-      meanSurfaceDistanceMm: z.number(),
+      /** Null when one reader did not draw the label (surface distances are undefined). */
+      hd95Mm: z.number().nullable(),
+      meanSurfaceDistanceMm: z.number().nullable(),
       /** Volumes of readers[0] (reference) and readers[1]; difference = second − first. */
       volumeAMm3: z.number(),
       volumeBMm3: z.number(),
       volumeDifferenceMm3: z.number(),
-      volumeDifferenceRelative: z.number(),
+      /** Null when the first reader did not draw the label (division by a zero volume). */
+      volumeDifferenceRelative: z.number().nullable(),
     }),
   ),
   /** Bland–Altman of the two readers' volumes per sequence (at least 3 lesions). */

@@ -53,9 +53,10 @@ export function adjudicationQueue(db: Database.Database, req: AdjudicationQueueR
   for (const r of db.prepare('SELECT * FROM adjudication').all() as DecisionRow[])
     decisions.set(`${r.lesion_id}\0${r.kind}\0${r.target}`, r);
   const items: AdjudicationItem[] = [];
-  // Masks: the lowest Dice of the lesion's series on each sequence.
+  // Masks: the lowest whole-mask Dice (any label) of the lesion's series on each sequence.
   const worst = new Map<string, { lesionId: number; patientCode: string; lesionCode: string; sequence: string; dice: number }>();
   for (const r of maskAgreement(db, { readers: req.readers, sequences: [] }).rows) {
+    if (r.label !== null) continue;
     const key = `${r.lesionId}\0${r.sequence}`;
     const w = worst.get(key);
     if (!w || r.dice < w.dice) worst.set(key, { ...r, dice: r.dice });

@@ -9,7 +9,8 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors.js';
 import { GeometrySchema } from '../../api/images.js';
 import type { FeatureAgreement, FeatureAgreementRequest, MaskAgreement, MaskAgreementRequest } from '../../api/readers.js';
-import { decodeMask } from '../../compute/imaging/maskCodec.js';
+import { SegmentLabelsSchema } from '../../api/segmentation.js';
+import { decodeMask, labelCounts } from '../../compute/imaging/maskCodec.js';
 import { blandAltman } from '../../compute/stats/agreement/blandAltman.js';
 import { icc, type IccForm } from '../../compute/stats/agreement/icc.js';
 import { segmentationAgreement } from '../../compute/stats/agreement/segmentation.js';
@@ -127,6 +128,83 @@ function crop(mask: Uint8Array, size: readonly number[], b: readonly number[]): 
   return out;
 }
 
+/** Agreement of two label masks for one label value (null = any label, the whole mask). */
+export interface LabelAgreement {
+  label: number | null;
+  dice: number;
+  jaccard: number;
+  /** Null when either mask lacks the label: surface distances are undefined. */
+  hd95Mm: number | null;
+  meanSurfaceDistanceMm: number | null;
+  volumeAMm3: number;
+  volumeBMm3: number;
+}
+
+/**
+ * Agreement of two label masks on the same grid (a = reference, x fastest): first the whole
+ * mask (any non-zero value), then — when either mask holds more than one label value — each
+ * label value present in either mask, ascending. A label only one reader drew has Dice 0,
+ * Jaccard 0 and no surface distances.
+ */
+export function perLabelAgreement(
+  a: Uint8Array,
+  b: Uint8Array,
+  dims: readonly [number, number, number],
+  spacing: readonly [number, number, number],
+): LabelAgreement[] {
+  const voxel = spacing[0] * spacing[1] * spacing[2];
+  const one = (label: number | null): LabelAgreement => {
+    const pa = label === null ? a : a.map((v) => (v === label ? 1 : 0));
+    const pb = label === null ? b : b.map((v) => (v === label ? 1 : 0));
+    let na = 0;
+    let nb = 0;
+    for (let i = 0; i < pa.length; i++) {
+      if (pa[i] !== 0) na++;
+      if (pb[i] !== 0) nb++;
+    }
+    if (na > 0 && nb > 0) {
+      const s = segmentationAgreement({ data: pa, dims, spacing }, { data: pb, dims, spacing });
+      return {
+        label,
+        dice: s.dice,
+        jaccard: s.jaccard,
+        hd95Mm: s.hausdorff95,
+        meanSurfaceDistanceMm: s.meanSurfaceDistance,
+        volumeAMm3: s.volumeReference,
+        volumeBMm3: s.volumeTest,
+      };
+    }
+    // One mask lacks the label: no overlap, so Dice = Jaccard = 0 (both empty cannot happen:
+    // the label is present in at least one mask, and a stored mask is never empty).
+    return {
+      label,
+      dice: 0,
+      jaccard: 0,
+      hd95Mm: null,
+      meanSurfaceDistanceMm: null,
+      volumeAMm3: na * voxel,
+      volumeBMm3: nb * voxel,
+    };
+  };
+  const values = new Set<number>();
+  for (const m of [a, b]) for (const [v] of labelCounts(m)) if (v !== 0) values.add(v);
+  const out = [one(null)];
+  if (values.size > 1 || (values.size === 1 && !values.has(1)))
+    for (const v of [...values].sort((x, y) => x - y)) out.push(one(v));
+  return out;
+}
+
+/** Label value → name from two readers' label tables (JSON text); the first reader's name wins. */
+function labelNames(...tables: string[]): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const t of tables) {
+    const parsed = SegmentLabelsSchema.safeParse(JSON.parse(t));
+    if (!parsed.success) continue;
+    for (const l of parsed.data) if (!out.has(l.value)) out.set(l.value, l.name);
+  }
+  return out;
+}
+
 export function maskAgreement(db: Database.Database, req: MaskAgreementRequest): MaskAgreement {
   const cases = segmentationCases(db).filter((c) => req.sequences.length === 0 || req.sequences.includes(c.sequence));
   // Masks are compared on one grid: both readers' segmentations of a lesion on the same series.
@@ -140,14 +218,14 @@ export function maskAgreement(db: Database.Database, req: MaskAgreementRequest):
     bySeries.set(key, e);
   }
   const getMask = db.prepare(
-    'SELECT g.mask, g.bbox, g.volume_mm3 AS volume, s.geometry FROM segmentation g JOIN series s ON s.id = g.series_id WHERE g.id = ?',
+    'SELECT g.mask, g.bbox, g.volume_mm3 AS volume, g.labels, s.geometry FROM segmentation g JOIN series s ON s.id = g.series_id WHERE g.id = ?',
   );
   const rows: MaskAgreement['rows'] = [];
   for (const e of bySeries.values()) {
     if (!e[0] || !e[1]) continue;
     const [ca, cb] = e;
-    const ra = getMask.get(ca.id) as { mask: Buffer; bbox: string; volume: number; geometry: string };
-    const rb = getMask.get(cb.id) as { mask: Buffer; bbox: string; volume: number; geometry: string };
+    const ra = getMask.get(ca.id) as { mask: Buffer; bbox: string; volume: number; labels: string; geometry: string };
+    const rb = getMask.get(cb.id) as { mask: Buffer; bbox: string; volume: number; labels: string; geometry: string };
     const g = GeometrySchema.parse(JSON.parse(ra.geometry));
     const n = g.size[0] * g.size[1] * g.size[2];
     const ma = decodeMask(new Uint8Array(ra.mask), n);
@@ -161,36 +239,38 @@ export function maskAgreement(db: Database.Database, req: MaskAgreementRequest):
       Math.min(g.size[ax]! - 1, Math.max(ba[2 * ax + 1]!, bb[2 * ax + 1]!) + 1),
     ]);
     const dims: [number, number, number] = [box[1]! - box[0]! + 1, box[3]! - box[2]! + 1, box[5]! - box[4]! + 1];
-    const s = segmentationAgreement(
-      { data: crop(ma, g.size, box), dims, spacing: g.spacingMm },
-      { data: crop(mb, g.size, box), dims, spacing: g.spacingMm },
-    );
-    rows.push({
-      lesionId: ca.lesionId,
-      patientCode: ca.patientCode,
-      lesionCode: ca.lesionCode,
-      seriesId: ca.seriesId,
-      sequence: ca.sequence,
-      dice: s.dice,
-      jaccard: s.jaccard,
-      hd95Mm: s.hausdorff95,
-      meanSurfaceDistanceMm: s.meanSurfaceDistance,
-      volumeAMm3: s.volumeReference,
-      volumeBMm3: s.volumeTest,
-      volumeDifferenceMm3: s.volumeTest - s.volumeReference,
-      volumeDifferenceRelative: s.volumeDifferenceRelative,
-    });
+    const names = labelNames(ra.labels, rb.labels);
+    for (const s of perLabelAgreement(crop(ma, g.size, box), crop(mb, g.size, box), dims, g.spacingMm)) {
+      rows.push({
+        lesionId: ca.lesionId,
+        patientCode: ca.patientCode,
+        lesionCode: ca.lesionCode,
+        seriesId: ca.seriesId,
+        sequence: ca.sequence,
+        label: s.label,
+        labelName: s.label === null ? null : (names.get(s.label) ?? null),
+        dice: s.dice,
+        jaccard: s.jaccard,
+        hd95Mm: s.hd95Mm,
+        meanSurfaceDistanceMm: s.meanSurfaceDistanceMm,
+        volumeAMm3: s.volumeAMm3,
+        volumeBMm3: s.volumeBMm3,
+        volumeDifferenceMm3: s.volumeBMm3 - s.volumeAMm3,
+        volumeDifferenceRelative: s.volumeAMm3 > 0 ? (s.volumeBMm3 - s.volumeAMm3) / s.volumeAMm3 : null,
+      });
+    }
   }
   rows.sort(
     (x, y) =>
       (x.patientCode < y.patientCode ? -1 : x.patientCode > y.patientCode ? 1 : 0) ||
       (x.lesionCode < y.lesionCode ? -1 : x.lesionCode > y.lesionCode ? 1 : 0) ||
       sequenceOrder(x.sequence, y.sequence) ||
-      x.seriesId - y.seriesId,
+      x.seriesId - y.seriesId ||
+      (x.label ?? 0) - (y.label ?? 0),
   );
   const blandAltmanRows: MaskAgreement['blandAltman'] = [];
   for (const sequence of [...new Set(rows.map((r) => r.sequence))].sort(sequenceOrder)) {
-    const own = rows.filter((r) => r.sequence === sequence);
+    const own = rows.filter((r) => r.sequence === sequence && r.label === null);
     if (own.length < 3) continue;
     // Difference = second reader − first, as in the table (Bland–Altman's a − b with a = second).
     const ba = blandAltman(
@@ -249,6 +329,8 @@ export function agreementCsvCells(
       `volume_${m.readers[1]}_mm3`,
       'volume_difference_mm3',
       'volume_difference_relative',
+      'label',
+      'label_name',
     ],
     ...m.rows.map((r) => [
       r.patientCode,
@@ -264,7 +346,9 @@ export function agreementCsvCells(
         r.volumeBMm3,
         r.volumeDifferenceMm3,
         r.volumeDifferenceRelative,
-      ].map(String),
+      ].map(num),
+      r.label === null ? 'any' : String(r.label),
+      r.labelName ?? '',
     ]),
   ];
 }

@@ -1,6 +1,6 @@
 /**
- * The labelmap's surface for the 3D view: vtkImageMarchingCubes at iso-value ½ on the mask of
- * one label, cropped to the label's bounding box plus one voxel (marching cubes over a whole
+ * The labelmap's surfaces for the 3D view, one per label value: vtkImageMarchingCubes at
+ * iso-value ½ on the mask of one label, cropped to the label's bounding box plus one voxel (marching cubes over a whole
  * 512×512×160 grid would take seconds; the box of a lesion takes milliseconds). vtk.js's filter
  * places points with origin and spacing only, so the points are mapped to LPS here with the
  * series direction (volume.ts: p = origin + D · (index · spacing)).
@@ -39,6 +39,34 @@ export function labelBox(grid: LabelGrid, label: number): { lo: [number, number,
   return hi[0] < 0 ? null : { lo, hi };
 }
 
+type Box = { lo: [number, number, number]; hi: [number, number, number] };
+
+/** Inclusive voxel box of every label value present (one pass over the grid), by value ascending. */
+export function labelBoxes(grid: LabelGrid): Map<number, Box> {
+  const [nx, ny, nz] = grid.size;
+  const d = grid.data;
+  const boxes = new Map<number, Box>();
+  let o = 0;
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, o++) {
+        const v = d[o]!;
+        if (v === 0) continue;
+        const b = boxes.get(v);
+        if (!b) {
+          boxes.set(v, { lo: [i, j, k], hi: [i, j, k] });
+          continue;
+        }
+        if (i < b.lo[0]) b.lo[0] = i;
+        if (i > b.hi[0]) b.hi[0] = i;
+        if (j < b.lo[1]) b.lo[1] = j;
+        if (j > b.hi[1]) b.hi[1] = j;
+        // k only grows in voxel order.
+        b.hi[2] = k;
+      }
+  return new Map([...boxes].sort((a, b) => a[0] - b[0]));
+}
+
 export interface LabelSurface {
   polyData: PolyData;
   triangles: number;
@@ -49,8 +77,9 @@ export function labelSurface(
   grid: LabelGrid,
   geometry: Pick<Geometry, 'originMm' | 'direction'>,
   label = 1,
+  knownBox?: Box,
 ): LabelSurface | null {
-  const box = labelBox(grid, label);
+  const box = knownBox ?? labelBox(grid, label);
   if (!box) return null;
   // One background voxel around the box closes the surface at the grid's faces as well.
   const lo = box.lo.map((l) => l - 1);
@@ -105,4 +134,21 @@ export function labelSurface(
   polyData.getPoints().modified();
   polyData.modified();
   return { polyData, triangles: polyData.getPolys().getNumberOfCells() };
+}
+
+/**
+ * One surface per label value present in the grid (ascending value), each from the voxels of
+ * that label only — touching labels give two surfaces meeting at their shared face, not one
+ * surface around their union.
+ */
+export function labelSurfaces(
+  grid: LabelGrid,
+  geometry: Pick<Geometry, 'originMm' | 'direction'>,
+): { label: number; surface: LabelSurface }[] {
+  const out: { label: number; surface: LabelSurface }[] = [];
+  for (const [label, box] of labelBoxes(grid)) {
+    const surface = labelSurface(grid, geometry, label, box);
+    if (surface) out.push({ label, surface });
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 /**
  * The 3D view's vtk.js lifecycle: the three orthogonal image planes through the linked
- * crosshair (the same slices the 2D views show, same window/level) and the labelmap's surface
- * (labelSurface.ts), rotated with the trackball (left drag), zoomed with the wheel, panned with
+ * crosshair (the same slices the 2D views show, same window/level) and the labelmap's surfaces,
+ * one per label value in the label's colour (labelSurface.ts), rotated with the trackball (left drag), zoomed with the wheel, panned with
  * the middle button. The surface is rebuilt shortly after an edit step ends, never during a
  * stroke. Renders on demand only; a lost WebGL context is reported like in the slice views.
  */
@@ -19,8 +19,7 @@ import vtkOpenGLRenderWindow from '@kitware/vtk.js/Rendering/OpenGL/RenderWindow
 import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
 import { useLabelmapStore } from '../stores/labelmap.js';
 import { useViewerStore } from '../stores/viewer.js';
-import { labelColour } from './labelOverlay.js';
-import { labelSurface } from './labelSurface.js';
+import { labelSurfaces } from './labelSurface.js';
 import { volumeCentre } from './orientation.js';
 import { imageDataOf } from './vtkScene.js';
 
@@ -52,12 +51,34 @@ export function useVolume3D(container: Ref<HTMLElement | null>) {
     actor.getProperty().setInterpolationTypeToLinear();
     return { axis, mapper, actor };
   });
-  const surfaceMapper = vtkMapper.newInstance();
-  const surfaceActor = vtkActor.newInstance();
-  surfaceActor.setMapper(surfaceMapper);
-  const [r, g, b] = labelColour(1);
-  surfaceActor.getProperty().setColor(r / 255, g / 255, b / 255);
-  surfaceActor.getProperty().setSpecular(0.2);
+  // One actor per label value on screen, in the label's colour (the label table's, else the
+  // default palette's); actors are reused across rebuilds and freed on unmount.
+  type SurfaceActor = {
+    label: number;
+    mapper: ReturnType<typeof vtkMapper.newInstance>;
+    actor: ReturnType<typeof vtkActor.newInstance>;
+  };
+  const surfaces: SurfaceActor[] = [];
+  const spare: SurfaceActor[] = [];
+
+  function colourSurface(s: SurfaceActor): void {
+    const t = labelmap.colourTable;
+    s.actor.getProperty().setColor(t[3 * s.label]! / 255, t[3 * s.label + 1]! / 255, t[3 * s.label + 2]! / 255);
+  }
+
+  function takeSurfaceActor(label: number): SurfaceActor {
+    let s = spare.pop();
+    if (!s) {
+      const mapper = vtkMapper.newInstance();
+      const actor = vtkActor.newInstance();
+      actor.setMapper(mapper);
+      actor.getProperty().setSpecular(0.2);
+      s = { label, mapper, actor };
+    }
+    s.label = label;
+    colourSurface(s);
+    return s;
+  }
 
   let frame: number | null = null;
   let surfaceTimer: number | null = null;
@@ -93,17 +114,23 @@ export function useVolume3D(container: Ref<HTMLElement | null>) {
     surfaceTimer = null;
     const v = viewer.volume;
     const grid = labelmap.grid;
-    renderer.removeActor(surfaceActor);
+    for (const s of surfaces.splice(0)) {
+      renderer.removeActor(s.actor);
+      spare.push(s);
+    }
     triangles.value = 0;
     if (!v || !grid) return requestRender();
-    const s = labelSurface(grid, v.geometry);
-    if (s) {
+    let n = 0;
+    for (const { label, surface } of labelSurfaces(grid, v.geometry)) {
+      const s = takeSurfaceActor(label);
       // labelSurface types the filter's vtkPolyData output structurally; it is the real thing.
-      surfaceMapper.setInputData(s.polyData as unknown as Parameters<typeof surfaceMapper.setInputData>[0]);
-      renderer.addActor(surfaceActor);
-      triangles.value = s.triangles;
+      s.mapper.setInputData(surface.polyData as unknown as Parameters<typeof s.mapper.setInputData>[0]);
+      s.actor.setVisibility(labelmap.visible);
+      renderer.addActor(s.actor);
+      surfaces.push(s);
+      n += surface.triangles;
     }
-    surfaceActor.setVisibility(labelmap.visible);
+    triangles.value = n;
     requestRender();
   }
 
@@ -180,7 +207,15 @@ export function useVolume3D(container: Ref<HTMLElement | null>) {
   watch(
     () => labelmap.visible,
     (on) => {
-      surfaceActor.setVisibility(on);
+      for (const s of surfaces) s.actor.setVisibility(on);
+      requestRender();
+    },
+  );
+  // A recoloured label repaints its surface without re-meshing.
+  watch(
+    () => labelmap.colourTable,
+    () => {
+      for (const s of surfaces) colourSurface(s);
       requestRender();
     },
   );
@@ -196,7 +231,11 @@ export function useVolume3D(container: Ref<HTMLElement | null>) {
       p.actor.delete();
       p.mapper.delete();
     }
-    for (const o of [surfaceActor, surfaceMapper, renderer]) o.delete();
+    for (const s of [...surfaces, ...spare]) {
+      s.actor.delete();
+      s.mapper.delete();
+    }
+    renderer.delete();
     glWindow.setContainer(null as unknown as HTMLElement);
     glWindow.delete();
     renderWindow.delete();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { labelBox, labelSurface } from '../../../renderer/src/viewer/labelSurface.js';
+import { labelBox, labelBoxes, labelSurface, labelSurfaces } from '../../../renderer/src/viewer/labelSurface.js';
+import type { Geometry } from '../../../main/compute/imaging/volume.js';
 import type { LabelGrid } from '../../../renderer/src/viewer/tools/grid.js';
 
 /**
@@ -71,5 +72,50 @@ describe('labelSurface', () => {
         direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
       }),
     ).toBeNull();
+  });
+
+  it('gives one surface per label value, each around that label only (touching labels stay apart)', () => {
+    // 8 × 4 × 3 grid: label 1 fills i 1…2, label 2 fills i 3…5 (touching at the face i = 2½), both
+    // over j 1…2, k 1; label 7 is the single voxel (7, 3, 2) in the grid's corner.
+    const g = boxGrid([8, 4, 3], [1, 2, 3], [1, 1, 1], [2, 2, 1]);
+    for (let j = 1; j <= 2; j++) for (let i = 3; i <= 5; i++) g.data[i + 8 * (j + 4 * 1)] = 2;
+    g.data[7 + 8 * (3 + 4 * 2)] = 7;
+    expect([...labelBoxes(g)]).toEqual([
+      [1, { lo: [1, 1, 1], hi: [2, 2, 1] }],
+      [2, { lo: [3, 1, 1], hi: [5, 2, 1] }],
+      [7, { lo: [7, 3, 2], hi: [7, 3, 2] }],
+    ]);
+    const identity: Pick<Geometry, 'originMm' | 'direction'> = { originMm: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
+    const list = labelSurfaces(g, identity);
+    expect(list.map((s) => s.label)).toEqual([1, 2, 7]);
+    // Bounds = (lo − ½ … hi + ½) · spacing per axis (marching cubes at ½, see the header).
+    const expected: Record<number, number[][]> = {
+      1: [
+        [0.5, 2.5],
+        [1, 5],
+        [1.5, 4.5],
+      ],
+      2: [
+        [2.5, 5.5],
+        [1, 5],
+        [1.5, 4.5],
+      ],
+      7: [
+        [6.5, 7.5],
+        [5, 7],
+        [4.5, 7.5],
+      ],
+    };
+    for (const { label, surface } of list) {
+      expect(surface.triangles).toBeGreaterThan(0);
+      const b = bounds(surface.polyData.getPoints().getData());
+      for (let a = 0; a < 3; a++) {
+        expect(b[a]![0]).toBeCloseTo(expected[label]![a]![0]!, 4);
+        expect(b[a]![1]).toBeCloseTo(expected[label]![a]![1]!, 4);
+      }
+    }
+    // A single voxel: each of the 8 marching cubes around its centre cuts off one corner (1 triangle).
+    expect(list[2]!.surface.triangles).toBe(8);
+    expect(labelSurfaces({ size: [2, 2, 2], spacingMm: [1, 1, 1], data: new Uint8Array(8) }, identity)).toEqual([]);
   });
 });
