@@ -153,6 +153,28 @@ export function sliceToScreen(
 }
 
 /**
+ * A canvas for a slice raster (one pixel per voxel) that the compositor places over a view with
+ * a CSS matrix transform (sliceToScreen), hidden until first placed; used for the slice image
+ * (useSliceView.ts) and the label overlay. `rendering` 'auto' is the bilinear display,
+ * 'pixelated' one block per voxel. Pointer events go to the view's host below.
+ */
+export function placedRasterCanvas(className: string, rendering: 'auto' | 'pixelated'): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.className = className;
+  canvas.setAttribute('aria-hidden', 'true');
+  Object.assign(canvas.style, {
+    position: 'absolute',
+    left: '0',
+    top: '0',
+    transformOrigin: '0 0',
+    pointerEvents: 'none',
+    visibility: 'hidden',
+    imageRendering: rendering,
+  });
+  return canvas;
+}
+
+/**
  * One view's overlay canvas, which is the shown slice's raster (one pixel per voxel) placed over
  * the view by a CSS matrix transform, as the slice image below it: a brush dab uploads only the
  * rectangle it changed, and zoom or pan only changes the transform.

@@ -7,7 +7,7 @@
 import { onBeforeUnmount, onMounted, watch, type Ref } from 'vue';
 import { useLabelmapStore } from '../stores/labelmap.js';
 import { useViewerStore } from '../stores/viewer.js';
-import { LabelOverlay, type OverlayStyle } from './labelOverlay.js';
+import { LabelOverlay, placedRasterCanvas, type OverlayStyle } from './labelOverlay.js';
 import type { ViewId } from './orientation.js';
 
 export function useLabelOverlay(container: Ref<HTMLElement | null>, view: ViewId, size: Ref<[number, number]>) {
@@ -44,19 +44,8 @@ export function useLabelOverlay(container: Ref<HTMLElement | null>, view: ViewId
   }
 
   onMounted(() => {
-    canvas = document.createElement('canvas');
-    canvas.className = 'label-overlay';
-    canvas.setAttribute('aria-hidden', 'true');
     // Sized to the slice raster and placed by a CSS transform (LabelOverlay.draw); labels stay crisp.
-    Object.assign(canvas.style, {
-      position: 'absolute',
-      left: '0',
-      top: '0',
-      transformOrigin: '0 0',
-      pointerEvents: 'none',
-      visibility: 'hidden',
-      imageRendering: 'pixelated',
-    });
+    canvas = placedRasterCanvas('label-overlay', 'pixelated');
     container.value!.appendChild(canvas);
     overlay = new LabelOverlay(canvas);
     showSlice(true);

@@ -13,7 +13,7 @@
 import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
 import type { VoxelTypedArray } from '../../../main/api/voxels.js';
 import { useViewerStore } from '../stores/viewer.js';
-import { planeAxes, sliceToScreen } from './labelOverlay.js';
+import { placedRasterCanvas, planeAxes, sliceToScreen } from './labelOverlay.js';
 import { mmPerPixel } from './linking.js';
 import type { ViewId } from './orientation.js';
 import { applyWindow, cachedGreyLut, extractSlice, sliceBufferLike } from './sliceImage.js';
@@ -128,19 +128,8 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId, o
 
   onMounted(() => {
     const el = container.value!;
-    canvas = document.createElement('canvas');
-    canvas.className = 'slice-image';
-    canvas.setAttribute('aria-hidden', 'true');
-    Object.assign(canvas.style, {
-      position: 'absolute',
-      left: '0',
-      top: '0',
-      transformOrigin: '0 0',
-      pointerEvents: 'none',
-      visibility: 'hidden',
-      // Linear display: the compositor's bilinear filter; nearest: one block per voxel.
-      imageRendering: smoothing ? 'auto' : 'pixelated',
-    });
+    // Linear display: the compositor's bilinear filter; nearest: one block per voxel.
+    canvas = placedRasterCanvas('slice-image', smoothing ? 'auto' : 'pixelated');
     el.appendChild(canvas);
     ctx = canvas.getContext('2d', { alpha: false });
     if (!ctx) throw new Error(`This browser has no 2D canvas for the ${view} slice view.`);
