@@ -18,28 +18,12 @@ import type { LabelGrid } from './tools/grid.js';
 /** A vtkPolyData (triangles with point normals), ready for a vtkMapper. */
 type PolyData = MarchingCubesOutput;
 
-/** Inclusive voxel box of the voxels labelled `label`, or null when there are none. */
-export function labelBox(grid: LabelGrid, label: number): { lo: [number, number, number]; hi: [number, number, number] } | null {
-  const [nx, ny, nz] = grid.size;
-  const d = grid.data;
-  const lo: [number, number, number] = [nx, ny, nz];
-  const hi: [number, number, number] = [-1, -1, -1];
-  let o = 0;
-  for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++, o++) {
-        if (d[o] !== label) continue;
-        if (i < lo[0]) lo[0] = i;
-        if (i > hi[0]) hi[0] = i;
-        if (j < lo[1]) lo[1] = j;
-        if (j > hi[1]) hi[1] = j;
-        if (k < lo[2]) lo[2] = k;
-        if (k > hi[2]) hi[2] = k;
-      }
-  return hi[0] < 0 ? null : { lo, hi };
-}
-
 type Box = { lo: [number, number, number]; hi: [number, number, number] };
+
+/** Inclusive voxel box of the voxels labelled `label`, or null when there are none. */
+export function labelBox(grid: LabelGrid, label: number): Box | null {
+  return labelBoxes(grid).get(label) ?? null;
+}
 
 /** Inclusive voxel box of every label value present (one pass over the grid), by value ascending. */
 export function labelBoxes(grid: LabelGrid): Map<number, Box> {
