@@ -30,16 +30,21 @@ const SLICES = 160;
 const FPS_GOAL = 30;
 const LATENCY_GOAL_MS = 16;
 
-/** Resident MB of the Chromium processes started with `profile`, by process type. */
-function chromiumRssMb(profile: string): Record<string, number> {
+/**
+ * Memory (MiB) of the Chromium processes started with `profile`: resident size by process type
+ * and summed, and the summed proportional set size (PSS).
+ */
+function chromiumMemoryMb(profile: string): { rss: Record<string, number>; total: number; pss: number } {
   const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8' })
     .split('\n')
     .map((l) => /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(l))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), rssKb: Number(m[3]), args: m[4]! }));
   const root = rows.find((r) => r.args.includes(`--user-data-dir=${profile}`) && !r.args.includes('--type='));
-  const out: Record<string, number> = {};
-  if (!root) return out;
+  const rss: Record<string, number> = {};
+  let total = 0;
+  let pss = 0;
+  if (!root) return { rss, total, pss };
   const tree = new Set([root.pid]);
   for (let grew = true; grew;) {
     grew = false;
@@ -52,14 +57,14 @@ function chromiumRssMb(profile: string): Record<string, number> {
   for (const r of rows) {
     if (!tree.has(r.pid)) continue;
     const type = /--type=([\w-]+)/.exec(r.args)?.[1] ?? 'browser';
-    out[type] = (out[type] ?? 0) + r.rssKb / 1024;
+    rss[type] = (rss[type] ?? 0) + r.rssKb / 1024;
+    total += r.rssKb / 1024;
     // PSS: each shared page (the Chromium binary, shared libraries, shared memory between the
     // renderer and the GPU process) counted once in total, split among the processes mapping it.
     // A sum of RSS counts those pages once per process, so it overstates what the browser uses.
-    const pss = pssKb(r.pid);
-    if (pss !== null) out.pss = (out.pss ?? 0) + pss / 1024;
+    pss += (pssKb(r.pid) ?? 0) / 1024;
   }
-  return out;
+  return { rss, total, pss };
 }
 
 /** Proportional set size (kB) of a process from /proc/PID/smaps_rollup, or null when unreadable. */
@@ -70,12 +75,6 @@ function pssKb(pid: number): number | null {
   } catch {
     return null;
   }
-}
-
-/** RSS of each process type and their sum; PSS separately (see chromiumRssMb). */
-function memoryFigures(rss: Record<string, number>): { total: number; pss: number } {
-  const { pss = 0, ...byType } = rss;
-  return { total: Object.values(byType).reduce((a, b) => a + b, 0), pss };
 }
 
 /** The four sequences of the compare bench (issue 10's example): one exam, one patient, four series UIDs. */
@@ -293,7 +292,7 @@ export const viewerBenchmarks: Benchmark[] = [
         const pageHeap = await page.evaluate(
           () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
         );
-        const rss = chromiumRssMb(browser.profile);
+        const memory = chromiumMemoryMb(browser.profile);
         // The same in a second browser without the 60 Hz cap (the workspace's own cost per frame).
         const uncapped = await openBrowser(UNCAPPED_ARGS);
         let free: Awaited<ReturnType<typeof measureScrollPaint>>;
@@ -329,10 +328,10 @@ export const viewerBenchmarks: Benchmark[] = [
           js_heap_MB: pageHeap / 1048576,
           v8_heap_used_MB: heap.usedSize / 1048576,
           array_buffers_MB: (heap.backingStorageSize ?? 0) / 1048576,
-          chromium_rss_total_MB: memoryFigures(rss).total,
-          chromium_pss_total_MB: memoryFigures(rss).pss,
-          chromium_rss_renderer_MB: rss.renderer ?? 0,
-          chromium_rss_gpu_MB: rss['gpu-process'] ?? 0,
+          chromium_rss_total_MB: memory.total,
+          chromium_pss_total_MB: memory.pss,
+          chromium_rss_renderer_MB: memory.rss.renderer ?? 0,
+          chromium_rss_gpu_MB: memory.rss['gpu-process'] ?? 0,
           load_average_1min_before: loadBefore,
           load_average_1min_after: os.loadavg()[0]!,
         };
@@ -370,8 +369,7 @@ export const viewerBenchmarks: Benchmark[] = [
           const pageHeap = await page.evaluate(
             () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
           );
-          const rss = chromiumRssMb(browser.profile);
-          return { heap, pageHeap, rss, ...memoryFigures(rss) };
+          return { heap, pageHeap, ...chromiumMemoryMb(browser.profile) };
         };
         const one = await memory();
         await page.getByTestId('layout-select').selectOption('compare');
