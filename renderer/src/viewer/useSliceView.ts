@@ -98,22 +98,8 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId, o
     frames.value++;
   }
 
-  let shownSlice: [number, number] | null = null;
-
-  /** Redraws only when the view's slice changed (scrolling another view moves only the crosshair). */
-  function updateSlice(): void {
-    if (!viewer.volume) return;
-    const axis = viewer.axisOf(view);
-    const s = viewer.sliceOf(view);
-    if (shownSlice && shownSlice[0] === axis && shownSlice[1] === s) return;
-    shownSlice = [axis, s];
-    requestRender();
-  }
-
   function attachVolume(): void {
-    shownSlice = null;
     sliceDirty = true;
-    updateSlice();
     requestRender();
   }
 
@@ -150,10 +136,8 @@ export function useSliceView(container: Ref<HTMLElement | null>, view: ViewId, o
   if (options.labels !== false) useLabelOverlay(container, view, size);
 
   watch(() => viewer.volume, attachVolume);
-  watch(
-    () => viewer.crosshairIndex,
-    () => updateSlice(),
-  );
+  // Redraws only when the view's own slice changes (scrolling another view moves only the crosshair).
+  watch([() => viewer.axisOf(view), () => viewer.sliceOf(view)], requestRender);
   watch(() => viewer.cameras[view], requestRender, { deep: true });
   watch(
     () => viewer.windowLevel,
