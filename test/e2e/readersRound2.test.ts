@@ -280,7 +280,7 @@ describe('Readers view, round 2 (Playwright + Debian Chromium)', () => {
     // The coordinator's panels are gone, and the API refuses or filters what they showed.
     expect(await page.getByTestId('kappa-compute').count()).toBe(0);
     expect(await page.getByTestId('adjudication-load').count()).toBe(0);
-    expect(await page.getByTestId('rst-blinded').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('rst-blinded').isVisible(), { timeout: 10_000 }).toBe(true);
     const segs = await rpc<{ reader: string }[]>('segmentation.list', {});
     expect(segs.length).toBeGreaterThan(0);
     expect(new Set(segs.map((x) => x.reader))).toEqual(new Set(['R2']));
@@ -298,8 +298,9 @@ describe('Readers view, round 2 (Playwright + Debian Chromium)', () => {
     expect(keys).not.toContain('t_stage');
     expect(keys).toContain('shape_r2');
     // Only R2's own ratings are listed.
-    expect(await page.getByTestId('rst-count-R1').count()).toBe(0);
-    expect(await page.getByTestId('rst-count-R2').isVisible()).toBe(true);
+    // The reader-study panel refetches its report when reader mode starts; wait for that reply.
+    await expect.poll(() => page.getByTestId('rst-count-R1').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => page.getByTestId('rst-count-R2').isVisible(), { timeout: 10_000 }).toBe(true);
 
     // The app-wide banner says the same on every view, and ends the session from any of them.
     const bannerText = "Reader mode: R2 — hidden: other readers' masks, outcome variables, pathology variables";
