@@ -286,56 +286,115 @@ static void tridiagonalize(double *a, int n, double *d, double *e, double *v, do
 static double dmax(double a, double b) { return a > b ? a : b; }
 static double dmin(double a, double b) { return a < b ? a : b; }
 
+/* linalg.ts EigenChain: the root-finding state for one eigenvalue. */
+typedef struct {
+  int k, cLo, cHi, done;
+  double lo, hi, x, result;
+} EigenChain;
+
+/* linalg.ts chainBracketClosed. */
+static int chain_bracket_closed(EigenChain *c, double pivmin) {
+  if (c->done) return 1;
+  if (!(c->hi - c->lo > 2 * EPS * dmax(fabs(c->lo), fabs(c->hi)) + pivmin)) {
+    c->done = 1;
+    c->result = 0.5 * (c->lo + c->hi);
+  }
+  return c->done;
+}
+
+/* linalg.ts chainStep (Laguerre inside the bracket once it isolates rank k, else bisection). */
+static void chain_step(EigenChain *c, int below, double g, double h, int n, double pivmin) {
+  if (below > c->k) {
+    c->hi = c->x;
+    c->cHi = below;
+  } else {
+    c->lo = c->x;
+    c->cLo = below;
+  }
+  const double mid = 0.5 * (c->lo + c->hi);
+  double next = mid;
+  if (c->cLo == c->k && c->cHi == c->k + 1) {
+    const double disc = sqrt(dmax(0, (double)(n - 1) * ((double)n * h - g * g)));
+    const double step = (double)n / (g >= 0 ? g + disc : g - disc);
+    const double t = c->x - step;
+    if (isfinite(step) && fabs(step) <= 2 * EPS * fabs(c->x) + pivmin && t >= c->lo && t <= c->hi) {
+      c->done = 1;
+      c->result = t;
+      return;
+    }
+    if (isfinite(step) && t > c->lo && t < c->hi) next = t;
+  }
+  if (next == c->lo || next == c->hi) {
+    c->done = 1;
+    c->result = mid;
+    return;
+  }
+  c->x = next;
+}
+
 /*
- * linalg.ts tridiagonalEigenvalue (Sturm-count bisection) for two ranks k0 and k1 in one loop:
- * the two bisections are independent, so their Sturm recurrences (a chain of divisions each) run side by side; each one
- * does exactly the steps it does alone (it stops at its own test), so both results are the same.
+ * linalg.ts tridiagonalEigenvalue for two ranks k0 and k1 in one loop: the two chains are
+ * independent, so their pivot recurrences (a chain of divisions each, linalg.ts sturmStep) run side
+ * by side; each chain does exactly the steps it does alone (it stops at its own test), so both
+ * results are the same as two separate calls.
  */
 static void tridiagonal_eigenvalue_pair(const double *d, const double *e, int n, int k0, int k1, double *out0, double *out1) {
   double lo = INFINITY, hi = -INFINITY, e2max = 0;
+  double *e2 = malloc(sizeof(double) * (n > 1 ? n - 1 : 1));
   for (int i = 0; i < n; i++) {
     const double r = (i > 0 ? fabs(e[i - 1]) : 0) + (i < n - 1 ? fabs(e[i]) : 0);
     lo = dmin(lo, d[i] - r);
     hi = dmax(hi, d[i] + r);
-    if (i < n - 1) e2max = dmax(e2max, e[i] * e[i]);
+    if (i < n - 1) {
+      e2[i] = e[i] * e[i];
+      e2max = dmax(e2max, e2[i]);
+    }
   }
   const double pivmin = 2.2250738585072014e-308 * dmax(1, e2max);
   const double width = dmax(fabs(lo), fabs(hi));
-  lo -= 2 * EPS * width + pivmin;
-  hi += 2 * EPS * width + pivmin;
-  double lo0 = lo, hi0 = hi, lo1 = lo, hi1 = hi;
-  int done0 = 0, done1 = 0;
-  for (int iter = 0; iter < 200 && !(done0 && done1); iter++) {
-    const double mid0 = 0.5 * (lo0 + hi0), mid1 = 0.5 * (lo1 + hi1);
-    if (!done0 && (!(hi0 - lo0 > 2 * EPS * dmax(fabs(lo0), fabs(hi0)) + pivmin) || mid0 == lo0 || mid0 == hi0)) done0 = 1;
-    if (!done1 && (!(hi1 - lo1 > 2 * EPS * dmax(fabs(lo1), fabs(hi1)) + pivmin) || mid1 == lo1 || mid1 == hi1)) done1 = 1;
-    if (done0 && done1) break;
-    int below0 = 0, below1 = 0;
-    double q0 = d[0] - mid0, q1 = d[0] - mid1;
-    if (fabs(q0) < pivmin) q0 = -pivmin;
-    if (fabs(q1) < pivmin) q1 = -pivmin;
-    if (q0 < 0) below0++;
-    if (q1 < 0) below1++;
+  lo = lo - (2 * EPS * width + pivmin);
+  hi = hi + (2 * EPS * width + pivmin);
+  EigenChain a = {k0, 0, n, 0, lo, hi, 0.5 * (lo + hi), 0}, b = {k1, 0, n, 0, lo, hi, 0.5 * (lo + hi), 0};
+  for (int iter = 0; iter < 200; iter++) {
+    const int closedA = chain_bracket_closed(&a, pivmin), closedB = chain_bracket_closed(&b, pivmin);
+    if (closedA && closedB) break;
+    const double xa = a.x, xb = b.x;
+    int ba = 0, bb = 0;
+    double qa = d[0] - xa, qb = d[0] - xb;
+    if (fabs(qa) < pivmin) qa = -pivmin;
+    if (fabs(qb) < pivmin) qb = -pivmin;
+    if (qa < 0) ba++;
+    if (qb < 0) bb++;
+    double ia = 1 / qa, ib = 1 / qb;
+    double ra = -ia, rb = -ib, ua = 0, ub = 0;
+    double ga = ra, gb = rb, ha = ra * ra - ua, hb = rb * rb - ub;
     for (int i = 1; i < n; i++) {
-      const double e2 = e[i - 1] * e[i - 1];
-      q0 = d[i] - mid0 - e2 / q0;
-      q1 = d[i] - mid1 - e2 / q1;
-      if (fabs(q0) < pivmin) q0 = -pivmin;
-      if (fabs(q1) < pivmin) q1 = -pivmin;
-      if (q0 < 0) below0++;
-      if (q1 < 0) below1++;
+      const double ta = e2[i - 1] * ia, tb = e2[i - 1] * ib;
+      const double dqa = -1 + ta * ra, dqb = -1 + tb * rb;
+      const double ddqa = ta * (ua - 2 * ra * ra), ddqb = tb * (ub - 2 * rb * rb);
+      qa = d[i] - xa - ta;
+      qb = d[i] - xb - tb;
+      if (fabs(qa) < pivmin) qa = -pivmin;
+      if (fabs(qb) < pivmin) qb = -pivmin;
+      if (qa < 0) ba++;
+      if (qb < 0) bb++;
+      ia = 1 / qa;
+      ib = 1 / qb;
+      ra = dqa * ia;
+      rb = dqb * ib;
+      ua = ddqa * ia;
+      ub = ddqb * ib;
+      ga += ra;
+      gb += rb;
+      ha += ra * ra - ua;
+      hb += rb * rb - ub;
     }
-    if (!done0) {
-      if (below0 > k0) hi0 = mid0;
-      else lo0 = mid0;
-    }
-    if (!done1) {
-      if (below1 > k1) hi1 = mid1;
-      else lo1 = mid1;
-    }
+    if (!a.done) chain_step(&a, ba, ga, ha, n, pivmin);
+    if (!b.done) chain_step(&b, bb, gb, hb, n, pivmin);
   }
-  *out0 = 0.5 * (lo0 + hi0);
-  *out1 = 0.5 * (lo1 + hi1);
+  free(e2);
+  *out0 = a.done ? a.result : 0.5 * (a.lo + a.hi);
+  *out1 = b.done ? b.result : 0.5 * (b.lo + b.hi);
 }
 
 static double pythag(double a, double b) {

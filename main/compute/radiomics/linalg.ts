@@ -78,15 +78,36 @@ export function tridiagonalize(a: Float64Array, n: number): { d: Float64Array; e
 }
 
 /**
- * The eigenvalue of rank `k` (0 = smallest) of the symmetric tridiagonal matrix (d, e), by
- * bisection on the Sturm sequence count (Golub & Van Loan §8.4.1; LAPACK dstebz): the number of
- * negative pivots of T − xI is the number of eigenvalues below x. Starts from the Gershgorin
- * interval and halves it until it is a few ulps wide, so the result is accurate to a few ulps of
- * ‖T‖ like QL, at O(n) per step instead of a full QL sweep — for when only some eigenvalues are
- * needed.
+ * The eigenvalue of rank `k` (0 = smallest) of the symmetric tridiagonal matrix (d, e), from the
+ * Sturm sequence (Golub & Van Loan §8.4.1; LAPACK dstebz): the number of negative pivots q_i of
+ * T − xI is the number of eigenvalues below x. Bisection from the Gershgorin interval until the
+ * bracket holds this eigenvalue alone, then Laguerre's method on f(x) = det(T − xI) = Π q_i, kept
+ * inside the bracket. For a polynomial with real roots Laguerre converges to a neighbouring root
+ * from any start, cubically near it; with f′/f = Σ 1/(x − λ_j) and Σ 1/(x − λ_j)² from the same
+ * recurrence (sturmStep), about 8 evaluations replace the ~55 of bisection to full precision. A
+ * step that would leave the bracket is a bisection step instead; each evaluation also narrows the
+ * bracket by its count, so the result is never worse than bisection's (a few ulps of ‖T‖), at
+ * O(n) per step instead of a full QL sweep — for when only some eigenvalues are needed. native/
+ * runs two of these chains side by side (native/src/radiomics.c), step for step the same.
  */
 export function tridiagonalEigenvalue(d: Float64Array, e: Float64Array, n: number, k: number): number {
-  const EPS = 2.220446049250313e-16;
+  const e2 = new Float64Array(Math.max(n - 1, 0));
+  const { lo, hi, pivmin } = sturmBounds(d, e, n, e2);
+  const c = newEigenChain(k, n, lo, hi);
+  const out = { below: 0, g: 0, h: 0 };
+  for (let iter = 0; iter < 200; iter++) {
+    if (chainBracketClosed(c, pivmin)) break;
+    sturmStep(d, e2, n, c.x, pivmin, out);
+    if (chainStep(c, out.below, out.g, out.h, n, pivmin)) break;
+  }
+  if (!c.done) c.result = 0.5 * (c.lo + c.hi);
+  return c.result;
+}
+
+const EPS_F64 = 2.220446049250313e-16;
+
+/** Gershgorin interval widened by a few ulps, LAPACK's pivmin, and e² into `e2`. */
+function sturmBounds(d: Float64Array, e: Float64Array, n: number, e2: Float64Array): { lo: number; hi: number; pivmin: number } {
   let lo = Infinity;
   let hi = -Infinity;
   let e2max = 0;
@@ -94,30 +115,114 @@ export function tridiagonalEigenvalue(d: Float64Array, e: Float64Array, n: numbe
     const r = (i > 0 ? Math.abs(e[i - 1]!) : 0) + (i < n - 1 ? Math.abs(e[i]!) : 0);
     lo = Math.min(lo, d[i]! - r);
     hi = Math.max(hi, d[i]! + r);
-    if (i < n - 1) e2max = Math.max(e2max, e[i]! * e[i]!);
+    if (i < n - 1) {
+      e2[i] = e[i]! * e[i]!;
+      e2max = Math.max(e2max, e2[i]!);
+    }
   }
   // Smallest pivot allowed (LAPACK's pivmin): keeps the recurrence finite when a pivot is 0.
   const pivmin = 2.2250738585072014e-308 * Math.max(1, e2max);
   const width = Math.max(Math.abs(lo), Math.abs(hi));
-  lo -= 2 * EPS * width + pivmin;
-  hi += 2 * EPS * width + pivmin;
-  for (let iter = 0; iter < 200; iter++) {
-    const mid = 0.5 * (lo + hi);
-    if (!(hi - lo > 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi)) + pivmin) || mid === lo || mid === hi) break;
-    // Eigenvalues below mid: negative pivots of the LDLᵀ factorisation of T − mid·I.
-    let below = 0;
-    let q = d[0]! - mid;
+  return { lo: lo - (2 * EPS_F64 * width + pivmin), hi: hi + (2 * EPS_F64 * width + pivmin), pivmin };
+}
+
+/**
+ * One evaluation at x: `below` = eigenvalues below x (negative pivots), g = f′/f = Σ q_i′/q_i and
+ * h = g² − f″/f = Σ (r_i² − q_i″/q_i) (r_i = q_i′/q_i), by differentiating the pivot recurrence
+ * q_i = d_i − x − e²_{i−1}/q_{i−1} twice.
+ */
+function sturmStep(
+  d: Float64Array,
+  e2: Float64Array,
+  n: number,
+  x: number,
+  pivmin: number,
+  out: { below: number; g: number; h: number },
+): void {
+  let below = 0;
+  let q = d[0]! - x;
+  if (Math.abs(q) < pivmin) q = -pivmin;
+  if (q < 0) below++;
+  let inv = 1 / q;
+  let r = -inv;
+  let u = 0;
+  let g = r;
+  let h = r * r - u;
+  for (let i = 1; i < n; i++) {
+    const t = e2[i - 1]! * inv;
+    const dq = -1 + t * r;
+    const ddq = t * (u - 2 * r * r);
+    q = d[i]! - x - t;
     if (Math.abs(q) < pivmin) q = -pivmin;
     if (q < 0) below++;
-    for (let i = 1; i < n; i++) {
-      q = d[i]! - mid - (e[i - 1]! * e[i - 1]!) / q;
-      if (Math.abs(q) < pivmin) q = -pivmin;
-      if (q < 0) below++;
-    }
-    if (below > k) hi = mid;
-    else lo = mid;
+    inv = 1 / q;
+    r = dq * inv;
+    u = ddq * inv;
+    g += r;
+    h += r * r - u;
   }
-  return 0.5 * (lo + hi);
+  out.below = below;
+  out.g = g;
+  out.h = h;
+}
+
+interface EigenChain {
+  k: number;
+  /** Eigenvalues below lo and below hi. */
+  cLo: number;
+  cHi: number;
+  lo: number;
+  hi: number;
+  x: number;
+  done: boolean;
+  result: number;
+}
+
+function newEigenChain(k: number, n: number, lo: number, hi: number): EigenChain {
+  return { k, cLo: 0, cHi: n, lo, hi, x: 0.5 * (lo + hi), done: false, result: 0 };
+}
+
+/** Before an evaluation: done when the bracket is as narrow as bisection would leave it. */
+function chainBracketClosed(c: EigenChain, pivmin: number): boolean {
+  if (c.done) return true;
+  if (!(c.hi - c.lo > 2 * EPS_F64 * Math.max(Math.abs(c.lo), Math.abs(c.hi)) + pivmin)) {
+    c.done = true;
+    c.result = 0.5 * (c.lo + c.hi);
+  }
+  return c.done;
+}
+
+/** After the evaluation at c.x: narrow the bracket, then a Laguerre or a bisection step. True when done. */
+function chainStep(c: EigenChain, below: number, g: number, h: number, n: number, pivmin: number): boolean {
+  if (below > c.k) {
+    c.hi = c.x;
+    c.cHi = below;
+  } else {
+    c.lo = c.x;
+    c.cLo = below;
+  }
+  const mid = 0.5 * (c.lo + c.hi);
+  let next = mid;
+  if (c.cLo === c.k && c.cHi === c.k + 1) {
+    const disc = Math.sqrt(Math.max(0, (n - 1) * (n * h - g * g)));
+    const step = n / (g >= 0 ? g + disc : g - disc);
+    const t = c.x - step;
+    // Converged only onto a point of the bracket: next to another eigenvalue (a multiple one just
+    // outside it, say) the step can be tiny and point at that one.
+    if (Number.isFinite(step) && Math.abs(step) <= 2 * EPS_F64 * Math.abs(c.x) + pivmin && t >= c.lo && t <= c.hi) {
+      c.done = true;
+      c.result = t;
+      return true;
+    }
+    if (Number.isFinite(step) && t > c.lo && t < c.hi) next = t;
+  }
+  if (next === c.lo || next === c.hi) {
+    c.done = true;
+    c.result = mid;
+    return true;
+  }
+  c.x = next;
+  return false;
 }
 
 /** √(a² + b²); Math.hypot (slow in V8) only where the squares could overflow or underflow. */

@@ -119,6 +119,49 @@ describe('tridiagonalEigenvalue', () => {
     }
   });
 
+  it('finds repeated eigenvalues (never isolated, so bisection alone) and a close pair (Laguerre), exactly', () => {
+    // Reference: a diagonal matrix is its own spectrum; e = 0 decouples it. Tolerance 0 for the
+    // diagonal case (bisection converges to the exact double), 1e−15 for the coupled pair.
+    const d = Float64Array.of(0.5, -0.25, 0.5, 0.5, 0.75);
+    const e = new Float64Array(5);
+    const sorted = [...d].sort((a, b) => a - b);
+    for (let k = 0; k < 5; k++) expect(Math.abs(tridiagonalEigenvalue(d, e, 5, k) - sorted[k]!)).toBeLessThanOrEqual(4e-16);
+    // [[a, b], [b, a]] has eigenvalues a ± b: with b = 1e−9 the two are 2e−9 apart.
+    const a2 = Float64Array.of(0.3, 0.3);
+    const b2 = Float64Array.of(1e-9, 0);
+    expect(Math.abs(tridiagonalEigenvalue(a2, b2, 2, 0) - (0.3 - 1e-9))).toBeLessThan(1e-15);
+    expect(Math.abs(tridiagonalEigenvalue(a2, b2, 2, 1) - (0.3 + 1e-9))).toBeLessThan(1e-15);
+  });
+
+  it('finds multiple and clustered eigenvalues of rotated diagonal matrices (1e−14 absolute)', () => {
+    // Reference: A = H·diag(λ)·H with H = I − 2vvᵀ (orthogonal), so A's spectrum is λ exactly;
+    // tridiagonalize then gives T with that spectrum up to rounding.
+    const rnd = lcg(5);
+    const spectra = [
+      [-0.5, 0, 0.3, 0.3, 0.3, 0.9],
+      [0.2, 0.2 + 1e-12, 0.2 + 2e-12, -0.7, 0.99, 0.99, 0.4, -0.1],
+      Array.from({ length: 33 }, (_, i) => (i % 4) / 4 - 0.4),
+    ];
+    for (const lambda of spectra) {
+      const n = lambda.length;
+      const v = Float64Array.from({ length: n }, () => 2 * rnd() - 1);
+      const norm = Math.hypot(...v);
+      for (let i = 0; i < n; i++) v[i]! /= norm;
+      const a = new Float64Array(n * n);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          // (H Λ H)_{ij} = Σ_m H_im λ_m H_mj with H_im = δ_im − 2 v_i v_m.
+          let sum = 0;
+          for (let m = 0; m < n; m++)
+            sum += ((i === m ? 1 : 0) - 2 * v[i]! * v[m]!) * lambda[m]! * ((m === j ? 1 : 0) - 2 * v[m]! * v[j]!);
+          a[i * n + j] = sum;
+        }
+      const { d, e } = tridiagonalize(a, n);
+      const sorted = [...lambda].sort((x, y) => x - y);
+      for (let k = 0; k < n; k++) expect(Math.abs(tridiagonalEigenvalue(d, e, n, k) - sorted[k]!)).toBeLessThan(1e-14);
+    }
+  });
+
   it('matches QL on random symmetric matrices (1e−14 absolute, norm ≤ 1)', () => {
     const rnd = lcg(11);
     for (const n of [2, 3, 5, 33, 70]) {
