@@ -744,6 +744,120 @@ static napi_value integer_stats(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * preprocess.ts cropRoi without normalisation: values[o] = image voxel, mask[o] = 1 where the
+ * label map's channel equals `label`, voxels[] = the ROI's crop offsets in order. Returns the ROI
+ * voxel count, or −1 − o for the first ROI voxel o whose intensity is not finite (the caller
+ * names it). Image and label map may be any numeric typed array; each voxel is read as a double,
+ * as the TypeScript reads it.
+ * (data, labels, components, channel, label, nx, ny, lower Int32Array[3], size Int32Array[3], values, mask, voxels)
+ */
+static int typed_any(napi_env env, napi_value v, Typed *out, const char *what) {
+  bool is = false;
+  napi_value buffer;
+  size_t offset;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, &buffer, &offset) != napi_ok ||
+      out->type == napi_bigint64_array || out->type == napi_biguint64_array) {
+    napi_throw_type_error(env, NULL, what);
+    return 0;
+  }
+  return 1;
+}
+
+/* One row of the image into out[0…n): a loop per element type, so the type switch runs once per row. */
+static void typed_row(const Typed *t, size_t from, int n, double *out) {
+#define ROW(T)                                                                                     \
+  do {                                                                                             \
+    const T *src = (const T *)t->data + from;                                                      \
+    for (int i = 0; i < n; i++) out[i] = src[i];                                                   \
+  } while (0)
+  switch (t->type) {
+    case napi_int8_array: ROW(int8_t); break;
+    case napi_uint8_array:
+    case napi_uint8_clamped_array: ROW(uint8_t); break;
+    case napi_int16_array: ROW(int16_t); break;
+    case napi_uint16_array: ROW(uint16_t); break;
+    case napi_int32_array: ROW(int32_t); break;
+    case napi_uint32_array: ROW(uint32_t); break;
+    case napi_float32_array: ROW(float); break;
+    default: ROW(double); break;
+  }
+#undef ROW
+}
+
+/* One row of a label map: mask[i] = 1 and out[·] = o0 + i where element from + i·stride equals label; the count. */
+static int32_t label_row(const Typed *t, size_t from, int stride, int n, double label, int32_t o0, uint8_t *mask, int32_t *out) {
+  int32_t c = 0;
+#define LROW(T)                                                                                    \
+  do {                                                                                             \
+    const T *src = (const T *)t->data + from;                                                      \
+    for (int i = 0; i < n; i++)                                                                    \
+      if ((double)src[(size_t)i * stride] == label) {                                              \
+        mask[i] = 1;                                                                               \
+        out[c++] = o0 + i;                                                                         \
+      }                                                                                            \
+  } while (0)
+  switch (t->type) {
+    case napi_int8_array: LROW(int8_t); break;
+    case napi_uint8_array:
+    case napi_uint8_clamped_array: LROW(uint8_t); break;
+    case napi_int16_array: LROW(int16_t); break;
+    case napi_uint16_array: LROW(uint16_t); break;
+    case napi_int32_array: LROW(int32_t); break;
+    case napi_uint32_array: LROW(uint32_t); break;
+    case napi_float32_array: LROW(float); break;
+    default: LROW(double); break;
+  }
+#undef LROW
+  return c;
+}
+
+static napi_value crop_roi(napi_env env, napi_callback_info info) {
+  ARGS(12);
+  Typed data, labels, maskArr;
+  if (!typed_any(env, argv[0], &data, "data must be a numeric typed array")) return NULL;
+  if (!typed_any(env, argv[1], &labels, "labels must be a numeric typed array")) return NULL;
+  INT(2, comps); INT(3, channel);
+  double label;
+  if (napi_get_value_double(env, argv[4], &label) != napi_ok) {
+    napi_throw_type_error(env, NULL, "label must be a number");
+    return NULL;
+  }
+  INT(5, nx); INT(6, ny); I32(7, lowerArr); I32(8, sizeArr); F64(9, values);
+  if (!typed_arg(env, argv[10], napi_uint8_array, &maskArr, "mask must be a Uint8Array")) return NULL;
+  I32(11, voxels);
+  if (lowerArr.length < 3 || sizeArr.length < 3 || comps < 1 || channel < 0 || channel >= comps || nx < 1 || ny < 1) {
+    napi_throw_range_error(env, NULL, "cropRoi: bad box or channel");
+    return NULL;
+  }
+  const int32_t *lo = lowerArr.data, *sz = sizeArr.data;
+  const size_t n = (size_t)sz[0] * sz[1] * sz[2];
+  const size_t lastVoxel = (size_t)(lo[0] + sz[0] - 1) + (size_t)nx * ((size_t)(lo[1] + sz[1] - 1) + (size_t)ny * (lo[2] + sz[2] - 1));
+  if (lo[0] < 0 || lo[1] < 0 || lo[2] < 0 || sz[0] < 1 || sz[1] < 1 || sz[2] < 1 || lo[0] + sz[0] > nx ||
+      lo[1] + sz[1] > ny || values.length < n || maskArr.length < n || voxels.length < n || data.length <= lastVoxel ||
+      labels.length <= lastVoxel * comps + channel) {
+    napi_throw_range_error(env, NULL, "cropRoi: arrays are too short for the box");
+    return NULL;
+  }
+  double *val = values.data;
+  uint8_t *mask = maskArr.data;
+  int32_t *vx = voxels.data;
+  int32_t count = 0;
+  size_t o = 0;
+  for (int k = 0; k < sz[2]; k++)
+    for (int j = 0; j < sz[1]; j++) {
+      const size_t row = (size_t)lo[0] + (size_t)nx * ((size_t)lo[1] + j + (size_t)ny * ((size_t)lo[2] + k));
+      typed_row(&data, row, sz[0], val + o);
+      const int32_t before = count;
+      count = label_row(&labels, row * comps + channel, comps, sz[0], label, (int32_t)o, mask + o, vx + count) + before;
+      for (int32_t c = before; c < count; c++)
+        if (!isfinite(val[vx[c]])) return make_int(env, -1 - vx[c]);
+      o += sz[0];
+    }
+  return make_int(env, count);
+}
+
 NAPI_MODULE_INIT() {
   const napi_property_descriptor fns[] = {
       {"glcmCounts", NULL, glcm_counts, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -754,6 +868,7 @@ NAPI_MODULE_INIT() {
       {"paddedFill", NULL, padded_fill, NULL, NULL, NULL, napi_enumerable, NULL},
       {"integerStats", NULL, integer_stats, NULL, NULL, NULL, napi_enumerable, NULL},
       {"shapeDiameters", NULL, shape_diameters, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"cropRoi", NULL, crop_roi, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]), fns);
   return exports;

@@ -10,7 +10,7 @@
  * Voxels are then binned with numpy.digitize semantics: bin b holds edge[b−1] ≤ x < edge[b].
  */
 import type { Vec3 } from '../imaging/volume.js';
-import type { CroppedRoi } from './preprocess.js';
+import { roiVoxels, type CroppedRoi } from './preprocess.js';
 
 export interface DiscretizedRoi {
   size: Vec3;
@@ -79,11 +79,11 @@ export function digitize(x: number, edges: Float64Array): number {
 
 export function discretize(crop: CroppedRoi, s: BinningSettings): DiscretizedRoi {
   const { values, mask } = crop;
+  const voxels = roiVoxels(crop);
   let min = Infinity;
   let max = -Infinity;
-  for (let o = 0; o < mask.length; o++) {
-    if (!mask[o]) continue;
-    const v = values[o]!;
+  for (let v0 = 0; v0 < voxels.length; v0++) {
+    const v = values[voxels[v0]!]!;
     if (v < min) min = v;
     if (v > max) max = v;
   }
@@ -95,8 +95,8 @@ export function discretize(crop: CroppedRoi, s: BinningSettings): DiscretizedRoi
   // correct it against the edges themselves (numpy.digitize semantics, whatever the rounding).
   const width = s.binCount === null && edges.length > 2 ? edges[1]! - edges[0]! : 0;
   const last = edges.length;
-  for (let o = 0; o < mask.length; o++) {
-    if (!mask[o]) continue;
+  for (let v0 = 0; v0 < voxels.length; v0++) {
+    const o = voxels[v0]!;
     const x = values[o]!;
     let b: number;
     if (width > 0) {

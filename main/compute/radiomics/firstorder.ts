@@ -7,7 +7,7 @@
  * moments; Kurtosis is not reduced by 3 (IBSI IPH6 is). Percentiles follow numpy's default
  * linear interpolation.
  */
-import type { CroppedRoi } from './preprocess.js';
+import { roiVoxels, type CroppedRoi } from './preprocess.js';
 
 /** numpy.spacing(1): the epsilon PyRadiomics adds inside logarithms. */
 export const EPS = 2.220446049250313e-16;
@@ -123,12 +123,13 @@ export interface FirstOrderInput {
 
 export function firstOrderFeatures(input: FirstOrderInput): Record<string, number> {
   const { crop, binEdges, levels, voxelArrayShift: c } = input;
-  const { values, mask, voxelCount: n } = crop;
+  const { values, voxelCount: n } = crop;
   const x = new Float64Array(n);
   const hist = new Float64Array(binEdges.length - 1);
-  for (let o = 0, m = 0; o < mask.length; o++) {
-    if (!mask[o]) continue;
-    x[m++] = values[o]!;
+  const voxels = roiVoxels(crop);
+  for (let m = 0; m < n; m++) {
+    const o = voxels[m]!;
+    x[m] = values[o]!;
     hist[levels[o]! - 1]!++;
   }
   let sum = 0;

@@ -64,7 +64,38 @@ export interface NativeKernels {
   integerStats(data: ArrayBufferView, out: Float64Array): void;
   /** shape.ts diameters of the padded mask: out = [max 3D, slice, column, row] (mm). */
   shapeDiameters(mask: Uint8Array, nx: number, ny: number, nz: number, spacing: Float64Array, out: Float64Array): void;
+  /**
+   * preprocess.ts cropRoi without normalisation: fills values, mask and voxels over the box;
+   * returns the ROI voxel count, or −1 − o for the first ROI voxel o (crop offset) that is not finite.
+   */
+  cropRoi(
+    data: ArrayBufferView,
+    labels: ArrayBufferView,
+    components: number,
+    channel: number,
+    label: number,
+    nx: number,
+    ny: number,
+    lower: Int32Array,
+    size: Int32Array,
+    values: Float64Array,
+    mask: Uint8Array,
+    voxels: Int32Array,
+  ): number;
 }
+
+/** Every function the TypeScript expects of the addon: an older build that lacks one is not used. */
+const KERNEL_NAMES: readonly (keyof NativeKernels)[] = [
+  'glcmCounts',
+  'glrlmRuns',
+  'glszmZones',
+  'neighbourCounts',
+  'symmetricMcc',
+  'paddedFill',
+  'integerStats',
+  'shapeDiameters',
+  'cropRoi',
+];
 
 const ADDON = path.join('native', 'build', 'Release', 'radstudy_native.node');
 
@@ -86,7 +117,11 @@ function load(): { kernels: NativeKernels | null; why: string } {
   const file = nativeAddonPath();
   if (!file) return { kernels: null, why: `not built (no ${ADDON}; run npm run build)` };
   try {
-    return { kernels: createRequire(import.meta.url)(file) as NativeKernels, why: `loaded from ${file}` };
+    const k = createRequire(import.meta.url)(file) as Partial<NativeKernels>;
+    const missing = KERNEL_NAMES.filter((name) => typeof k[name] !== 'function');
+    if (missing.length > 0)
+      return { kernels: null, why: `not used: ${file} is an older build without ${missing.join(', ')} (run npm run build)` };
+    return { kernels: k as NativeKernels, why: `loaded from ${file}` };
   } catch (e) {
     return { kernels: null, why: `could not be loaded from ${file}: ${(e as Error).message}` };
   }

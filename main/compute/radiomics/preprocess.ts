@@ -10,6 +10,7 @@
 import { Buffer } from 'node:buffer';
 import type { Vec3, Volume } from '../imaging/volume.js';
 import { RadiomicsInputError } from './errors.js';
+import { kernels } from './native.js';
 import type { RadiomicsSettings } from './settings.js';
 
 /** Inclusive voxel-index bounds (i, j, k) of the ROI. */
@@ -29,6 +30,24 @@ export interface CroppedRoi {
   voxelCount: number;
   /** Position of the crop in the input image. */
   bbox: BoundingBox;
+  /**
+   * Crop offsets of the ROI voxels, ascending (x fastest): set by cropRoi and resegment, built on
+   * first use by roiVoxels otherwise. Loops over it visit the ROI voxels in the order of a scan of
+   * `mask`, so their sums are the same, without reading the crop's other voxels.
+   */
+  voxels?: Int32Array;
+}
+
+/** The ROI voxels' crop offsets (see CroppedRoi.voxels), built and kept on the crop if absent. */
+export function roiVoxels(crop: { mask: Uint8Array; voxelCount: number; voxels?: Int32Array }): Int32Array {
+  if (crop.voxels) return crop.voxels;
+  const { mask } = crop;
+  const out = new Int32Array(crop.voxelCount);
+  let n = 0;
+  for (let o = 0; o < mask.length; o++) if (mask[o]) out[n++] = o;
+  if (n !== crop.voxelCount) throw new Error(`roiVoxels: the mask holds ${n} ROI voxels, but the crop says ${crop.voxelCount}`);
+  crop.voxels = out;
+  return out;
 }
 
 /** Voxels of one label in a (possibly multi-channel) label map, without copying it. */
@@ -258,6 +277,7 @@ export function cropRoi(image: Volume, roi: RoiSelector, bbox: BoundingBox, sett
   const n = size[0] * size[1] * size[2];
   const values = new Float64Array(n);
   const mask = new Uint8Array(n);
+  const voxels = new Int32Array(n);
   let shift = 0;
   let scale = 1;
   let clamp = Infinity;
@@ -272,6 +292,31 @@ export function cropRoi(image: Volume, roi: RoiSelector, bbox: BoundingBox, sett
   // A 0/1 map is the label 1 of a one-channel map.
   const sel = roi instanceof Uint8Array ? { labels: roi, components: 1, channel: 0, label: 1 } : roi;
   const { labels, components: lc, channel, label } = sel;
+  const kn = kernels();
+  if (kn && !settings.normalize && comps === 1 && ArrayBuffer.isView(image.data) && ArrayBuffer.isView(labels)) {
+    const r = kn.cropRoi(
+      image.data,
+      labels,
+      lc,
+      channel,
+      label,
+      nx,
+      ny,
+      Int32Array.from(bbox.lower),
+      Int32Array.from(size),
+      values,
+      mask,
+      voxels,
+    );
+    if (r < 0) {
+      const o = -1 - r;
+      const i = o % size[0];
+      const j = ((o - i) / size[0]) % size[1];
+      const k = (o - i - size[0] * j) / (size[0] * size[1]);
+      checkFinite(values[o]!, bbox.lower[0] + i, bbox.lower[1] + j, bbox.lower[2] + k);
+    }
+    return { size, spacingMm: [...image.spacingMm], values, mask, voxelCount: r, bbox, voxels: voxels.subarray(0, r) };
+  }
   let count = 0;
   for (let k = 0, o = 0; k < size[2]; k++)
     for (let j = 0; j < size[1]; j++) {
@@ -288,11 +333,11 @@ export function cropRoi(image: Volume, roi: RoiSelector, bbox: BoundingBox, sett
         if (labels[(row + i) * lc + channel] === label) {
           checkFinite(v, bbox.lower[0] + i, bbox.lower[1] + j, bbox.lower[2] + k);
           mask[o] = 1;
-          count++;
+          voxels[count++] = o;
         }
       }
     }
-  return { size, spacingMm: [...image.spacingMm], values, mask, voxelCount: count, bbox };
+  return { size, spacingMm: [...image.spacingMm], values, mask, voxelCount: count, bbox, voxels: voxels.subarray(0, count) };
 }
 
 /**
@@ -356,12 +401,15 @@ export function resegment(crop: CroppedRoi, settings: RadiomicsSettings): Croppe
   const n = size[0] * size[1] * size[2];
   const outValues = new Float64Array(n);
   const outMask = new Uint8Array(n);
-  for (let k = 0, o = 0; k < size[2]; k++)
+  const outVoxels = new Int32Array(count);
+  for (let k = 0, o = 0, c = 0; k < size[2]; k++)
     for (let j = 0; j < size[1]; j++) {
       const row = lower[0] + sx * (lower[1] + j + sy * (lower[2] + k));
       for (let i = 0; i < size[0]; i++, o++) {
         outValues[o] = values[row + i]!;
-        outMask[o] = newMask[row + i]!;
+        const m = newMask[row + i]!;
+        outMask[o] = m;
+        if (m) outVoxels[c++] = o;
       }
     }
   const b = crop.bbox.lower;
@@ -370,6 +418,7 @@ export function resegment(crop: CroppedRoi, settings: RadiomicsSettings): Croppe
     spacingMm: crop.spacingMm,
     values: outValues,
     mask: outMask,
+    voxels: outVoxels,
     voxelCount: count,
     bbox: {
       lower: [b[0] + lower[0], b[1] + lower[1], b[2] + lower[2]],

@@ -17,6 +17,7 @@ import { imageDiagnostics } from '../../../main/compute/radiomics/caseDiagnostic
 import { extractFeatures } from '../../../main/compute/radiomics/extract.js';
 import type { EnabledFeatures } from '../../../main/compute/radiomics/index.js';
 import { kernels, native, nativeStatus, withKernels } from '../../../main/compute/radiomics/native.js';
+import { cropRoi } from '../../../main/compute/radiomics/preprocess.js';
 import { resolveSettings, type RadiomicsSettings } from '../../../main/compute/radiomics/settings.js';
 import { pyradiomicsVolume } from './reference.js';
 
@@ -128,12 +129,99 @@ describe.skipIf(process.env.RADSTUDY_NATIVE === 'off')('native radiomics kernels
     }
   });
 
+  it('crops the same values, mask and ROI voxel list for every image and label type, and names the same non-finite voxel', () => {
+    const rnd = lcg(21);
+    const size: [number, number, number] = [13, 9, 5];
+    const n = size[0] * size[1] * size[2];
+    const geometry: Omit<Volume, 'data'> = {
+      size,
+      spacingMm: [1, 1, 2],
+      originMm: [0, 0, 0],
+      direction: [...IDENTITY_DIRECTION],
+    };
+    const bbox = { lower: [2, 1, 1] as [number, number, number], upper: [11, 7, 3] as [number, number, number] };
+    const plain = resolveSettings({ binWidth: 10, label: 2 });
+    const imageTypes = [
+      Int8Array,
+      Uint8Array,
+      Int16Array,
+      Uint16Array,
+      Int32Array,
+      Uint32Array,
+      Float32Array,
+      Float64Array,
+    ] as const;
+    for (const T of imageTypes) {
+      const data = new T(n);
+      for (let i = 0; i < n; i++) data[i] = Math.floor(rnd() * 100) + (T === Float32Array || T === Float64Array ? 0.25 : 0);
+      for (const L of [Uint8Array, Int16Array, Int32Array, Float32Array] as const) {
+        for (const comps of [1, 2]) {
+          const labels = new L(n * comps);
+          for (let i = 0; i < labels.length; i++) labels[i] = Math.floor(rnd() * 3);
+          const sel = { labels, components: comps, channel: comps - 1, label: 2 };
+          const a = withKernels(native, () => cropRoi({ ...geometry, data }, sel, bbox, plain));
+          const b = withKernels(null, () => cropRoi({ ...geometry, data }, sel, bbox, plain));
+          expect(a.voxelCount, `${T.name}/${L.name}/${comps}`).toBe(b.voxelCount);
+          expect(a.values).toEqual(b.values);
+          expect(a.mask).toEqual(b.mask);
+          expect(a.voxels).toEqual(b.voxels);
+          expect(a.voxelCount).toBeGreaterThan(0);
+        }
+      }
+    }
+    // A NaN inside the ROI: both twins name the same (first) voxel, in image indices.
+    const data = new Float32Array(n).fill(5);
+    const labels = new Uint8Array(n);
+    labels[3 + 13 * (2 + 9 * 2)] = 2;
+    labels[5 + 13 * (4 + 9 * 2)] = 2;
+    data[5 + 13 * (4 + 9 * 2)] = NaN;
+    data[3 + 13 * (3 + 9 * 2)] = Infinity; // outside the ROI: not an error
+    const sel = { labels, components: 1, channel: 0, label: 2 };
+    const message = /voxel \(5, 4, 2\) inside the ROI is NaN/;
+    expect(() => withKernels(native, () => cropRoi({ ...geometry, data }, sel, bbox, plain))).toThrow(message);
+    expect(() => withKernels(null, () => cropRoi({ ...geometry, data }, sel, bbox, plain))).toThrow(message);
+  });
+
   it('checks its arguments instead of reading past them', () => {
     const k = native!;
     expect(() => k.glcmCounts(new Int32Array(4), new Int32Array(0), new Int32Array(2), 3, new Float64Array(5))).toThrow(
       /too short/,
     );
     expect(() => k.symmetricMcc(new Float64Array(3), 0, 2, new Float64Array(2))).toThrow(/too short/);
+    const box = (...v: number[]) => Int32Array.from(v);
+    // A 2×2×2 box at (1, 1, 0) of a 2×2×2 image runs past the image.
+    expect(() =>
+      k.cropRoi(
+        new Int16Array(8),
+        new Uint8Array(8),
+        1,
+        0,
+        1,
+        2,
+        2,
+        box(1, 1, 0),
+        box(2, 2, 2),
+        new Float64Array(8),
+        new Uint8Array(8),
+        new Int32Array(8),
+      ),
+    ).toThrow(/too short|bad box/);
+    expect(() =>
+      k.cropRoi(
+        new Int16Array(8),
+        new Uint8Array(4),
+        1,
+        0,
+        1,
+        2,
+        2,
+        box(0, 0, 0),
+        box(2, 2, 2),
+        new Float64Array(8),
+        new Uint8Array(8),
+        new Int32Array(8),
+      ),
+    ).toThrow(/too short/);
     expect(() =>
       k.neighbourCounts(
         new Float64Array(1) as unknown as Int32Array,
