@@ -3,7 +3,7 @@
     {
       "target_name": "radstudy_native",
       "sources": ["src/radiomics.c"],
-      "cflags": ["-O3", "-ffp-contract=off", "-fno-fast-math", "-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags": ["-O3", "-ffp-contract=off", "-fno-fast-math", "-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror=implicit-int", "-Werror=implicit-function-declaration"],
       "xcode_settings": {
         "OTHER_CFLAGS": ["-O3", "-ffp-contract=off", "-fno-fast-math", "-std=c11"]
       },

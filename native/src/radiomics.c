@@ -552,6 +552,37 @@ static double max_distance(const double *px, const double *py, const double *pz,
   return sqrt(best2);
 }
 
+/*
+ * shape.ts planeMaxDistance: exact largest distance among m points of one plane (doubled index
+ * units U, V sorted by V then U, mm = U·½·su, V·½·sv) from the vertices of their convex hull
+ * (Andrew's monotone chain, exact integer turns).
+ */
+static double plane_max_distance(const int32_t *pu, const int32_t *pv, int m, double su, double sv, int32_t *hull) {
+  if (m < 2) return 0;
+#define TURN(o, a, b) ((int64_t)(pv[a] - pv[o]) * (pu[b] - pu[o]) - (int64_t)(pu[a] - pu[o]) * (pv[b] - pv[o]))
+  int k = 0;
+  for (int i = 0; i < m; i++) {
+    while (k >= 2 && TURN(hull[k - 2], hull[k - 1], i) <= 0) k--;
+    hull[k++] = i;
+  }
+  for (int i = m - 2, lower = k + 1; i >= 0; i--) {
+    while (k >= lower && TURN(hull[k - 2], hull[k - 1], i) <= 0) k--;
+    hull[k++] = i;
+  }
+#undef TURN
+  const int h = k - 1;
+  double best2 = 0;
+  for (int a = 0; a < h; a++) {
+    const double ua = pu[hull[a]] * 0.5 * su, va = pv[hull[a]] * 0.5 * sv;
+    for (int b = a + 1; b < h; b++) {
+      const double du = ua - pu[hull[b]] * 0.5 * su, dv = va - pv[hull[b]] * 0.5 * sv;
+      const double d2 = du * du + dv * dv;
+      if (d2 > best2) best2 = d2;
+    }
+  }
+  return sqrt(best2);
+}
+
 static inline void line_add(int32_t *lo, int32_t *hi, int key, int32_t x) {
   if (lo[key] == -1) {
     lo[key] = x;
@@ -565,11 +596,12 @@ static inline void line_add(int32_t *lo, int32_t *hi, int key, int32_t x) {
  * writes out = [max3d, slice, column, row].
  */
 static napi_value shape_diameters(napi_env env, napi_callback_info info) {
-  ARGS(6);
+  ARGS(8);
   Typed maskArr;
   if (!typed_arg(env, argv[0], napi_uint8_array, &maskArr, "mask must be a Uint8Array")) return NULL;
-  INT(1, nx); INT(2, ny); INT(3, nz); F64(4, spacing); F64(5, outArr);
-  if (nx < 1 || ny < 1 || nz < 1 || maskArr.length < (size_t)nx * ny * nz || spacing.length < 3 || outArr.length < 4) {
+  INT(1, nx); INT(2, ny); INT(3, nz); F64(4, spacing); F64(5, outArr); I32(6, firstArr); I32(7, lastArr);
+  if (nx < 1 || ny < 1 || nz < 1 || maskArr.length < (size_t)nx * ny * nz || spacing.length < 3 || outArr.length < 4 ||
+      firstArr.length < (size_t)ny * nz || lastArr.length < (size_t)ny * nz) {
     napi_throw_range_error(env, NULL, "diameters: arrays are too short");
     return NULL;
   }
@@ -578,7 +610,7 @@ static napi_value shape_diameters(napi_env env, napi_callback_info info) {
   const int NX = 2 * nx, NY = 2 * ny, NZ = 2 * nz;
   const size_t nkx = (size_t)NY * NZ, nky = (size_t)NX * NZ;
   const size_t cap = 2 * (nkx > nky ? nkx : nky);
-  int32_t *ints = malloc(sizeof(int32_t) * (2 * nkx + 2 * nky + cap));
+  int32_t *ints = malloc(sizeof(int32_t) * (2 * nkx + 2 * nky + cap + 2 * cap + (2 * cap + 1)));
   double *dbl = malloc(sizeof(double) * 4 * cap);
   if (!ints || !dbl) {
     free(ints);
@@ -587,15 +619,29 @@ static napi_value shape_diameters(napi_env env, napi_callback_info info) {
     return NULL;
   }
   int32_t *xLo = ints, *xHi = xLo + nkx, *yLo = xHi + nkx, *yHi = yLo + nky, *order = yHi + nky;
+  int32_t *pu = order + cap, *pv = pu + cap, *hull = pv + cap;
   double *px = dbl, *py = px + cap, *pz = py + cap, *r = pz + cap;
   for (size_t i = 0; i < nkx; i++) xLo[i] = -1, xHi[i] = 0;
   for (size_t i = 0; i < nky; i++) yLo[i] = -1, yHi[i] = 0;
   const size_t nxy = (size_t)nx * ny;
 #define ADD(X, Y, Z) do { line_add(xLo, xHi, (Y) + NY * (Z), (X)); line_add(yLo, yHi, (X) + NX * (Z), (Y)); } while (0)
+  const int32_t *rowFirst = firstArr.data, *rowLast = lastArr.data;
   for (int k = 0; k < nz; k++)
     for (int j = 0; j < ny; j++) {
-      size_t o = (size_t)nx * (j + (size_t)ny * k);
-      for (int i = 0; i < nx; i++, o++) {
+      /* shape.ts: only from one before the first to the last ROI voxel of this row and its +y, +z rows. */
+      const int r0 = j + ny * k;
+      const int rs[3] = {r0, j + 1 < ny ? r0 + 1 : -1, k + 1 < nz ? r0 + ny : -1};
+      int lo = nx, hi = -1;
+      for (int q = 0; q < 3; q++) {
+        const int rr = rs[q];
+        if (rr < 0 || rowFirst[rr] < 0) continue;
+        if (rowFirst[rr] < lo) lo = rowFirst[rr];
+        if (rowLast[rr] > hi) hi = rowLast[rr];
+      }
+      if (hi >= nx) hi = nx - 1;
+      const int i0 = lo - 1 > 0 ? lo - 1 : 0;
+      size_t o = (size_t)nx * r0 + i0;
+      for (int i = i0; i <= hi; i++, o++) {
         const uint8_t m = mask[o];
         if (i + 1 < nx && mask[o + 1] != m) ADD(2 * i + 1, 2 * j, 2 * k);
         if (j + 1 < ny && mask[o + nx] != m) ADD(2 * i, 2 * j + 1, 2 * k);
@@ -604,44 +650,55 @@ static napi_value shape_diameters(napi_env env, napi_callback_info info) {
     }
 #undef ADD
   int m = 0;
-#define PUSH(X, Y, Z) do { px[m] = (X) * 0.5 * sx; py[m] = (Y) * 0.5 * sy; pz[m] = (Z) * 0.5 * sz; m++; } while (0)
   double slice = 0;
   for (int Z = 0; Z < NZ; Z++) {
     const int from = m;
     for (int Y = 0; Y < NY; Y++) {
       const int kx = Y + NY * Z;
       if (xLo[kx] == -1) continue;
-      PUSH(xLo[kx], Y, Z);
-      if (xHi[kx] != xLo[kx]) PUSH(xHi[kx], Y, Z);
+      const int32_t ends[2] = {xLo[kx], xHi[kx]};
+      for (int e = 0; e < (xHi[kx] != xLo[kx] ? 2 : 1); e++) {
+        px[m] = ends[e] * 0.5 * sx;
+        py[m] = Y * 0.5 * sy;
+        pz[m] = Z * 0.5 * sz;
+        pu[m - from] = ends[e];
+        pv[m - from] = Y;
+        m++;
+      }
     }
-    slice = dmax(slice, max_distance(px, py, pz, from, m, r, order));
+    slice = dmax(slice, plane_max_distance(pu, pv, m - from, sx, sy, hull));
   }
   const double max3d = max_distance(px, py, pz, 0, m, r, order);
   double column = 0;
-  m = 0;
   for (int Y = 0; Y < NY; Y++) {
-    const int from = m;
+    int c = 0;
     for (int Z = 0; Z < NZ; Z++) {
       const int kx = Y + NY * Z;
       if (xLo[kx] == -1) continue;
-      PUSH(xLo[kx], Y, Z);
-      if (xHi[kx] != xLo[kx]) PUSH(xHi[kx], Y, Z);
+      pu[c] = xLo[kx];
+      pv[c++] = Z;
+      if (xHi[kx] != xLo[kx]) {
+        pu[c] = xHi[kx];
+        pv[c++] = Z;
+      }
     }
-    column = dmax(column, max_distance(px, py, pz, from, m, r, order));
+    column = dmax(column, plane_max_distance(pu, pv, c, sx, sz, hull));
   }
   double row = 0;
-  m = 0;
   for (int X = 0; X < NX; X++) {
-    const int from = m;
+    int c = 0;
     for (int Z = 0; Z < NZ; Z++) {
       const int ky = X + NX * Z;
       if (yLo[ky] == -1) continue;
-      PUSH(X, yLo[ky], Z);
-      if (yHi[ky] != yLo[ky]) PUSH(X, yHi[ky], Z);
+      pu[c] = yLo[ky];
+      pv[c++] = Z;
+      if (yHi[ky] != yLo[ky]) {
+        pu[c] = yHi[ky];
+        pv[c++] = Z;
+      }
     }
-    row = dmax(row, max_distance(px, py, pz, from, m, r, order));
+    row = dmax(row, plane_max_distance(pu, pv, c, sy, sz, hull));
   }
-#undef PUSH
   double *out = outArr.data;
   out[0] = max3d;
   out[1] = slice;

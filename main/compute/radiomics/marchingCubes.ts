@@ -181,10 +181,26 @@ export interface MeshMeasures {
 }
 
 /**
+ * Where each x row of a mask holds ROI voxels: first[r] … last[r] (x indices) for row r = j + ny·k,
+ * first[r] = −1 for an empty row. Lets meshMeasures skip the cubes that touch no ROI voxel.
+ */
+export interface RowExtents {
+  first: Int32Array;
+  last: Int32Array;
+}
+
+/**
  * Surface area and enclosed volume of the mask's marching-cubes mesh. `mask` is x-fastest with
  * size (nx, ny, nz) and must be 0 on its outer faces (pad it by one voxel); spacing is (x, y, z).
+ * With `rows` (the mask's RowExtents), only the cubes that can touch the ROI are visited: the
+ * others are empty (index 0) and add nothing, so the sums are the same as a full scan's.
  */
-export function meshMeasures(mask: Uint8Array, size: readonly number[], spacingXyz: readonly number[]): MeshMeasures {
+export function meshMeasures(
+  mask: Uint8Array,
+  size: readonly number[],
+  spacingXyz: readonly number[],
+  rows?: RowExtents,
+): MeshMeasures {
   const [nx, ny, nz] = size as [number, number, number];
   const sz = spacingXyz[2]!;
   const sy = spacingXyz[1]!;
@@ -195,14 +211,30 @@ export function meshMeasures(mask: Uint8Array, size: readonly number[], spacingX
   let volume = 0;
   for (let k = 0; k < nz - 1; k++)
     for (let j = 0; j < ny - 1; j++) {
-      const row = nx * (j + ny * k);
+      // Cubes i = from … to − 1 of this row: all of them, or those whose x span [i, i + 1] meets the
+      // ROI voxels of the four mask rows they touch.
+      let from = 0;
+      let to = nx - 1;
+      if (rows) {
+        let lo = nx;
+        let hi = -1;
+        for (const r of [j + ny * k, j + 1 + ny * k, j + ny * (k + 1), j + 1 + ny * (k + 1)]) {
+          if (rows.first[r]! < 0) continue;
+          if (rows.first[r]! < lo) lo = rows.first[r]!;
+          if (rows.last[r]! > hi) hi = rows.last[r]!;
+        }
+        if (hi < 0) continue;
+        from = Math.max(0, lo - 1);
+        to = Math.min(nx - 1, hi + 1);
+      }
+      const row = nx * (j + ny * k) + from;
       // Corners (dz, dy, dx) of the cube's x = i face; the x = i + 1 face becomes the next one's.
       let prev =
         (mask[row]! ? 1 : 0) | (mask[row + nx]! ? 8 : 0) | (mask[row + nxy]! ? 16 : 0) | (mask[row + nxy + nx]! ? 128 : 0);
       const z0 = k * sz;
       const y0 = j * sy;
-      for (let i = 0; i < nx - 1; i++) {
-        const o = row + i + 1;
+      for (let i = from; i < to; i++) {
+        const o = row - from + i + 1;
         const next = (mask[o]! ? 2 : 0) | (mask[o + nx]! ? 4 : 0) | (mask[o + nxy]! ? 32 : 0) | (mask[o + nxy + nx]! ? 64 : 0);
         let cube = prev | next;
         // Corner bits 0/3/4/7 sit at dx = 0 and 1/2/5/6 at dx = 1: shift the new face to dx = 0.

@@ -63,7 +63,16 @@ export interface NativeKernels {
   /** caseDiagnostics.ts integerStats of a non-empty integer array: out = [min, max, sum]. */
   integerStats(data: ArrayBufferView, out: Float64Array): void;
   /** shape.ts diameters of the padded mask: out = [max 3D, slice, column, row] (mm). */
-  shapeDiameters(mask: Uint8Array, nx: number, ny: number, nz: number, spacing: Float64Array, out: Float64Array): void;
+  shapeDiameters(
+    mask: Uint8Array,
+    nx: number,
+    ny: number,
+    nz: number,
+    spacing: Float64Array,
+    out: Float64Array,
+    rowFirst: Int32Array,
+    rowLast: Int32Array,
+  ): void;
   /**
    * preprocess.ts cropRoi without normalisation: fills values, mask and voxels over the box;
    * returns the ROI voxel count, or −1 − o for the first ROI voxel o (crop offset) that is not finite.

@@ -12,7 +12,7 @@
  */
 import { kernels } from './native.js';
 import { symmetricEigenvalues } from './linalg.js';
-import { meshMeasures } from './marchingCubes.js';
+import { meshMeasures, type RowExtents } from './marchingCubes.js';
 import type { CroppedRoi } from './preprocess.js';
 
 export function shapeFeatures(crop: Pick<CroppedRoi, 'mask' | 'size' | 'spacingMm' | 'voxelCount'>): Record<string, number> {
@@ -22,21 +22,27 @@ export function shapeFeatures(crop: Pick<CroppedRoi, 'mask' | 'size' | 'spacingM
   const ny = cy + 2;
   const nz = cz + 2;
   const padded = new Uint8Array(nx * ny * nz);
+  // First and last ROI voxel of each padded x row, for meshMeasures.
+  const rows = { first: new Int32Array(ny * nz).fill(-1), last: new Int32Array(ny * nz) };
   let n = 0;
   let mx = 0;
   let my = 0;
   let mz = 0;
   for (let k = 0, o = 0; k < cz; k++)
-    for (let j = 0; j < cy; j++)
+    for (let j = 0; j < cy; j++) {
+      const r = j + 1 + ny * (k + 1);
       for (let i = 0; i < cx; i++, o++) {
         if (!crop.mask[o]) continue;
-        padded[i + 1 + nx * (j + 1 + ny * (k + 1))] = 1;
+        padded[i + 1 + nx * r] = 1;
+        if (rows.first[r]! < 0) rows.first[r] = i + 1;
+        rows.last[r] = i + 1;
         n++;
         mx += i;
         my += j;
         mz += k;
       }
-  const { surfaceAreaMm2: area, volumeMm3: volume } = meshMeasures(padded, [nx, ny, nz], crop.spacingMm);
+    }
+  const { surfaceAreaMm2: area, volumeMm3: volume } = meshMeasures(padded, [nx, ny, nz], crop.spacingMm, rows);
 
   // Covariance of voxel-centre positions (mm), divided by N.
   mx /= n;
@@ -66,7 +72,7 @@ export function shapeFeatures(crop: Pick<CroppedRoi, 'mask' | 'size' | 'spacingM
   for (let e = 0; e < 3; e++) if (eig[e]! < 0 && eig[e]! > -1e-10) eig[e] = 0;
   const [least, minor, major] = [eig[0]!, eig[1]!, eig[2]!];
 
-  const d = diameters(padded, nx, ny, nz, sx, sy, sz);
+  const d = diameters(padded, nx, ny, nz, sx, sy, sz, rows);
   const voxelVolume = n * sx * sy * sz;
   return {
     Elongation: Math.sqrt(minor / major),
@@ -105,11 +111,12 @@ function diameters(
   sx: number,
   sy: number,
   sz: number,
+  rows: RowExtents,
 ): { max3d: number; slice: number; column: number; row: number } {
   const k = kernels();
   if (k) {
     const out = new Float64Array(4);
-    k.shapeDiameters(mask, nx, ny, nz, new Float64Array([sx, sy, sz]), out);
+    k.shapeDiameters(mask, nx, ny, nz, new Float64Array([sx, sy, sz]), out, rows.first, rows.last);
     return { max3d: out[0]!, slice: out[1]!, column: out[2]!, row: out[3]! };
   }
   const NX = 2 * nx;
@@ -135,66 +142,126 @@ function diameters(
     else if (Y > yHi[ky]!) yHi[ky] = Y;
   };
   const nxy = nx * ny;
+  // A vertex lies between an ROI voxel and a neighbour along +x, +y or +z that differs: only the
+  // voxels from one before the first to the last ROI voxel of this row and of its +y and +z
+  // neighbour rows can be one of the pair.
   for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0, o = nx * (j + ny * k); i < nx; i++, o++) {
+    for (let j = 0; j < ny; j++) {
+      let lo = nx;
+      let hi = -1;
+      const r0 = j + ny * k;
+      for (const r of [r0, j + 1 < ny ? r0 + 1 : -1, k + 1 < nz ? r0 + ny : -1]) {
+        if (r < 0 || rows.first[r]! < 0) continue;
+        lo = Math.min(lo, rows.first[r]!);
+        hi = Math.max(hi, rows.last[r]!);
+      }
+      for (let i = Math.max(0, lo - 1), o = nx * r0 + i; i <= hi; i++, o++) {
         const m = mask[o];
         if (i + 1 < nx && mask[o + 1] !== m) add(2 * i + 1, 2 * j, 2 * k);
         if (j + 1 < ny && mask[o + nx] !== m) add(2 * i, 2 * j + 1, 2 * k);
         if (k + 1 < nz && mask[o + nxy] !== m) add(2 * i, 2 * j, 2 * k + 1);
       }
+    }
   const cap = 2 * Math.max(NY * NZ, NX * NZ);
   const px = new Float64Array(cap);
   const py = new Float64Array(cap);
   const pz = new Float64Array(cap);
   const scratch = { r: new Float64Array(cap), order: new Int32Array(cap) };
+  // One plane's points in doubled index units, sorted by V then U as the lines are read.
+  const pu = new Int32Array(cap);
+  const pv = new Int32Array(cap);
+  const hull = new Int32Array(2 * cap + 1);
   let m = 0;
-  const push = (X: number, Y: number, Z: number) => {
-    px[m] = X * 0.5 * sx;
-    py[m] = Y * 0.5 * sy;
-    pz[m] = Z * 0.5 * sz;
-    m++;
-  };
-  // Ends along x grouped by Z (slices), then all of them for the 3D diameter.
+  // Ends along x grouped by Z (slices: U = X, V = Y), then all of them for the 3D diameter.
   let slice = 0;
   for (let Z = 0; Z < NZ; Z++) {
     const from = m;
     for (let Y = 0; Y < NY; Y++) {
       const kx = Y + NY * Z;
       if (xLo[kx] === -1) continue;
-      push(xLo[kx]!, Y, Z);
-      if (xHi[kx] !== xLo[kx]) push(xHi[kx]!, Y, Z);
+      for (const X of xHi[kx] !== xLo[kx] ? [xLo[kx]!, xHi[kx]!] : [xLo[kx]!]) {
+        px[m] = X * 0.5 * sx;
+        py[m] = Y * 0.5 * sy;
+        pz[m] = Z * 0.5 * sz;
+        pu[m - from] = X;
+        pv[m - from] = Y;
+        m++;
+      }
     }
-    slice = Math.max(slice, maxDistance(px, py, pz, from, m, scratch));
+    slice = Math.max(slice, planeMaxDistance(pu, pv, m - from, sx, sy, hull));
   }
   const max3d = maxDistance(px, py, pz, 0, m, scratch);
-  // Ends along x grouped by Y (columns).
+  // Ends along x grouped by Y (columns: U = X, V = Z).
   let column = 0;
-  m = 0;
   for (let Y = 0; Y < NY; Y++) {
-    const from = m;
+    let c = 0;
     for (let Z = 0; Z < NZ; Z++) {
       const kx = Y + NY * Z;
       if (xLo[kx] === -1) continue;
-      push(xLo[kx]!, Y, Z);
-      if (xHi[kx] !== xLo[kx]) push(xHi[kx]!, Y, Z);
+      pu[c] = xLo[kx]!;
+      pv[c++] = Z;
+      if (xHi[kx] !== xLo[kx]) {
+        pu[c] = xHi[kx]!;
+        pv[c++] = Z;
+      }
     }
-    column = Math.max(column, maxDistance(px, py, pz, from, m, scratch));
+    column = Math.max(column, planeMaxDistance(pu, pv, c, sx, sz, hull));
   }
-  // Ends along y grouped by X (rows).
+  // Ends along y grouped by X (rows: U = Y, V = Z).
   let row = 0;
-  m = 0;
   for (let X = 0; X < NX; X++) {
-    const from = m;
+    let c = 0;
     for (let Z = 0; Z < NZ; Z++) {
       const ky = X + NX * Z;
       if (yLo[ky] === -1) continue;
-      push(X, yLo[ky]!, Z);
-      if (yHi[ky] !== yLo[ky]) push(X, yHi[ky]!, Z);
+      pu[c] = yLo[ky]!;
+      pv[c++] = Z;
+      if (yHi[ky] !== yLo[ky]) {
+        pu[c] = yHi[ky]!;
+        pv[c++] = Z;
+      }
     }
-    row = Math.max(row, maxDistance(px, py, pz, from, m, scratch));
+    row = Math.max(row, planeMaxDistance(pu, pv, c, sy, sz, hull));
   }
   return { max3d, slice, column, row };
+}
+
+/**
+ * Exact largest distance among m points of one plane, in doubled index units (U, V) sorted by V
+ * then U, scaled to mm by su·½ and sv·½. The farthest pair of a point set is a pair of vertices of
+ * its convex hull (the distance to a fixed point is convex along a segment), and scaling the axes
+ * maps the hull onto the hull, so only the hull's vertices are paired: Andrew's monotone chain on
+ * the integer coordinates (exact cross products; collinear points dropped), then every pair of
+ * vertices. Each pair's distance is computed as before from the mm coordinates (the coordinate the
+ * plane fixes adds an exact 0), so the maximum is the same double.
+ */
+function planeMaxDistance(pu: Int32Array, pv: Int32Array, m: number, su: number, sv: number, hull: Int32Array): number {
+  if (m < 2) return 0;
+  // Turn of o → a → b with V as the sort axis: > 0 counterclockwise.
+  const turn = (o: number, a: number, b: number) => (pv[a]! - pv[o]!) * (pu[b]! - pu[o]!) - (pu[a]! - pu[o]!) * (pv[b]! - pv[o]!);
+  let k = 0;
+  for (let i = 0; i < m; i++) {
+    while (k >= 2 && turn(hull[k - 2]!, hull[k - 1]!, i) <= 0) k--;
+    hull[k++] = i;
+  }
+  for (let i = m - 2, lower = k + 1; i >= 0; i--) {
+    while (k >= lower && turn(hull[k - 2]!, hull[k - 1]!, i) <= 0) k--;
+    hull[k++] = i;
+  }
+  // The chain ends where it began.
+  const h = k - 1;
+  let best2 = 0;
+  for (let a = 0; a < h; a++) {
+    const ua = pu[hull[a]!]! * 0.5 * su;
+    const va = pv[hull[a]!]! * 0.5 * sv;
+    for (let b = a + 1; b < h; b++) {
+      const du = ua - pu[hull[b]!]! * 0.5 * su;
+      const dv = va - pv[hull[b]!]! * 0.5 * sv;
+      const d2 = du * du + dv * dv;
+      if (d2 > best2) best2 = d2;
+    }
+  }
+  return Math.sqrt(best2);
 }
 
 /**
