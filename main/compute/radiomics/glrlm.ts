@@ -42,6 +42,8 @@ export function computeGlrlm(roi: DiscretizedRoi, s: GlrlmSettings): GlrlmMatric
   const off = angleOffsets(angles, pr);
   const { level, compact, voxels } = pr;
   let longestRun = 1;
+  // Angles whose matrix was emptied (no line holds two ROI voxels); every other one counts ≥ 1 run.
+  const emptied = new Uint8Array(na);
   for (let a = 0; a < na; a++) {
     const step = off[a]!;
     const base = a * per - 1;
@@ -67,7 +69,10 @@ export function computeGlrlm(roi: DiscretizedRoi, s: GlrlmSettings): GlrlmMatric
         counts[base + (compact[o]! - 1) * maxRun + run]!++;
       }
     if (!multiElement) multiElement = lineHoldsTwo(roi, angles.zyx, a);
-    if (!multiElement) counts.fill(0, base + 1, base + 1 + per);
+    if (!multiElement) {
+      counts.fill(0, base + 1, base + 1 + per);
+      emptied[a] = 1;
+    }
   }
   let mats = counts;
   let count = na;
@@ -79,12 +84,10 @@ export function computeGlrlm(roi: DiscretizedRoi, s: GlrlmSettings): GlrlmMatric
     }
     count = 1;
   }
+  // Keep the non-empty matrices (the one weighted matrix always). A matrix is empty exactly when its
+  // angle was emptied: otherwise every ROI voxel starts or continues a counted run.
   const kept: number[] = [];
-  for (let a = 0; a < count; a++) {
-    let sum = 0;
-    for (let e = 0; e < per; e++) sum += mats[a * per + e]!;
-    if (sum > 0 || count === 1) kept.push(a);
-  }
+  for (let a = 0; a < count; a++) if (count === 1 || !emptied[a]) kept.push(a);
   // Compact the kept matrices in place (kept is ascending, so no source is overwritten first).
   kept.forEach((a, m) => {
     if (a !== m) mats.copyWithin(m * per, a * per, (a + 1) * per);
