@@ -29,9 +29,6 @@ export function computeGlszm(roi: DiscretizedRoi, s: GlszmSettings): GlszmMatrix
   const pr = paddedRoi(roi, maxReach(angles));
   const off = angleOffsets(angles, pr);
   const { compact, voxels } = pr;
-  // A private copy of the levels, zeroed as voxels join a zone: "same level and not yet visited"
-  // becomes one comparison (ROI levels are ≥ 1; the shared padded ROI stays untouched).
-  const level = pr.level.slice();
   const stack = new Int32Array(roi.voxelCount);
   // Zones as (compact level, size) pairs, filled into the matrix once the largest size is known.
   const zoneLevel = new Int32Array(roi.voxelCount);
@@ -40,10 +37,14 @@ export function computeGlszm(roi: DiscretizedRoi, s: GlszmSettings): GlszmMatrix
   let maxZone = 0;
   const k = kernels();
   if (k) {
+    // The native twin finds the same zones by union–find, reading the shared levels only.
     const stats = new Int32Array(1);
-    zones = k.glszmZones(level, compact, voxels, off, stack, zoneLevel, zoneSize, stats);
+    zones = k.glszmZones(pr.level, compact, voxels, off, stack, zoneLevel, zoneSize, stats);
     maxZone = stats[0]!;
-  } else
+  } else {
+    // A private copy of the levels, zeroed as voxels join a zone: "same level and not yet visited"
+    // becomes one comparison (ROI levels are ≥ 1; the shared padded ROI stays untouched).
+    const level = pr.level.slice();
     for (let vi = 0; vi < voxels.length; vi++) {
       const start = voxels[vi]!;
       const gl = level[start]!;
@@ -67,6 +68,7 @@ export function computeGlszm(roi: DiscretizedRoi, s: GlszmSettings): GlszmMatrix
       zones++;
       if (size > maxZone) maxZone = size;
     }
+  }
   const ngp = roi.grayLevels.length;
   const counts = new Float64Array(ngp * maxZone);
   for (let z = 0; z < zones; z++) counts[zoneLevel[z]! * maxZone + zoneSize[z]! - 1]!++;

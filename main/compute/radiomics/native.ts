@@ -23,7 +23,10 @@ export interface NativeKernels {
     base: number,
     counts: Float64Array,
   ): number;
-  /** computeGlszm's zone pass: the number of zones; stats[0] = the largest zone. */
+  /**
+   * computeGlszm's zones (by union–find, level only read; any order): the number of zones, their
+   * compact levels and sizes; stats[0] = the largest zone. `stack` is work space.
+   */
   glszmZones(
     level: Int32Array,
     compact: Int32Array,
