@@ -52,6 +52,23 @@ const BboxSchema = z.tuple([
   z.number().int(),
 ]);
 
+/** One label of a labelmap: its voxel value, name and display colour. */
+export const SegmentLabelSchema = z
+  .object({
+    value: z.number().int().min(1).max(255),
+    name: z.string().trim().min(1).max(60),
+    colour: z.string().regex(/^#[0-9a-f]{6}$/i, 'a colour is #rrggbb'),
+  })
+  .strict();
+export type SegmentLabel = z.infer<typeof SegmentLabelSchema>;
+
+/** The label table of a mask: distinct values and names. */
+export const SegmentLabelsSchema = z
+  .array(SegmentLabelSchema)
+  .max(255)
+  .refine((ls) => new Set(ls.map((l) => l.value)).size === ls.length, 'two labels share a value')
+  .refine((ls) => new Set(ls.map((l) => l.name.toLowerCase())).size === ls.length, 'two labels share a name');
+
 export const SegmentationImportResultSchema = z.object({
   file: z.string(),
   sha256: z.string(),
@@ -66,6 +83,8 @@ export const SegmentationImportResultSchema = z.object({
   bbox: BboxSchema,
   resampled: z.boolean(),
   warnings: z.array(z.string()),
+  /** Label table of a multi-label (or named) import; absent or empty: label 1 only. */
+  labels: SegmentLabelsSchema.optional(),
   /** Base64 of the encoded mask (maskCodec.ts); dropped from the job row once recorded. */
   maskBase64: z.string().optional(),
   segmentationId: z.number().int().optional(),
@@ -99,23 +118,6 @@ export const SegmentationSchema = z.object({
   current: z.boolean(),
 });
 export type Segmentation = z.infer<typeof SegmentationSchema>;
-
-/** One label of a labelmap: its voxel value, name and display colour. */
-export const SegmentLabelSchema = z
-  .object({
-    value: z.number().int().min(1).max(255),
-    name: z.string().trim().min(1).max(60),
-    colour: z.string().regex(/^#[0-9a-f]{6}$/i, 'a colour is #rrggbb'),
-  })
-  .strict();
-export type SegmentLabel = z.infer<typeof SegmentLabelSchema>;
-
-/** The label table of a mask: distinct values and names. */
-export const SegmentLabelsSchema = z
-  .array(SegmentLabelSchema)
-  .max(255)
-  .refine((ls) => new Set(ls.map((l) => l.value)).size === ls.length, 'two labels share a value')
-  .refine((ls) => new Set(ls.map((l) => l.name.toLowerCase())).size === ls.length, 'two labels share a name');
 
 /**
  * Label value (1…255) of each foreground run (runs[2r + 1] has values[r]); absent: all label 1.
