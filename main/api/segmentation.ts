@@ -24,8 +24,9 @@ const ReaderSchema = z
 
 /**
  * Parameters of the `segmentation.import` job. Which part of the file is the lesion:
- * `label` (labelmap voxel value; default: every non-zero voxel), `segment` (Slicer segment
- * name or id) or `roi` (RTSTRUCT ROI name or number). At most one of them.
+ * `label` (labelmap voxel value or DICOM SEG segment number), `segment` (Slicer or DICOM SEG
+ * segment name or id) or `roi` (RTSTRUCT ROI name or number), at most one of them, imported as
+ * label 1. Without one, every label of the file is imported (docs/segmentation import rules).
  */
 export const SegmentationImportParamsSchema = z
   .object({
@@ -198,7 +199,7 @@ export const segmentationApi = {
   'segmentation.import': mutation(
     SegmentationImportParamsSchema,
     z.object({ jobId: z.number().int() }),
-    'Import a lesion mask (NIfTI/NRRD labelmap, Slicer .seg.nrrd, RTSTRUCT) onto a series grid, as a job',
+    'Import a lesion mask (NIfTI/NRRD labelmap, Slicer .seg.nrrd, DICOM SEG, RTSTRUCT) with its labels onto a series grid, as a job',
   ),
   'segmentation.list': query(
     z
