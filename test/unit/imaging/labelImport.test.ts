@@ -16,7 +16,7 @@ import { writeNrrd } from '../../../main/compute/imaging/nrrd.js';
 import type { SlicerSegment } from '../../../main/compute/imaging/slicerSegmentation.js';
 import type { Geometry, Volume, VoxelArray } from '../../../main/compute/imaging/volume.js';
 import { labelColour } from '../../../renderer/src/viewer/labelOverlay.js';
-import { dicomFile, type DicomElement } from './dicomFixture.js';
+import { segFixture, type SegFixtureFrame } from './segFixture.js';
 import { readReference } from './referenceData.js';
 
 // 4 × 3 × 2 grid, x fastest; 1 × 1 × 2 mm voxels at the origin.
@@ -184,7 +184,6 @@ describe('Slicer .seg.nrrd with several segments', () => {
   });
 });
 
-const SEG_SOP = '1.2.840.10008.5.1.4.1.1.66.4';
 /**
  * sRGB red as CIELab (D50, Lindbloom's calculator: L* 54.2917, a* 80.8125, b* 69.8851) scaled as
  * PS3.3 C.10.7.1.1: L*·65535/100, (a* + 128)·65535/255, (b* + 128)·65535/255.
@@ -196,71 +195,16 @@ function near(hex: string, rgb: number[]): void {
   got.forEach((x, k) => expect(Math.abs(x - rgb[k]!)).toBeLessThanOrEqual(1));
 }
 
-/** 1-bit frames packed back to back, LSB first (PS3.5 §8.1.1). */
-function packBits(frames: Uint8Array[]): Uint8Array {
-  const total = frames.reduce((s, f) => s + f.length, 0);
-  const out = new Uint8Array(Math.ceil(total / 8) + (Math.ceil(total / 8) % 2));
-  let b = 0;
-  for (const f of frames)
-    for (const x of f) {
-      if (x) out[b >> 3]! |= 1 << (b & 7);
-      b++;
-    }
-  return out;
-}
-
-/**
- * A BINARY SEG on `grid`: one frame per (segment, slice) given, frames of 4 columns × 3 rows at
- * z = 2k mm, segment numbers 1 and 2 with labels and CIELab colours.
- */
-function segFile(frames: { segment: number; slice: number; pixels: Uint8Array }[], withLab = true): Uint8Array {
-  const seq = (items: DicomElement[][]): DicomElement[2] => ({ vr: 'SQ', items });
-  const segments: DicomElement[][] = [
+/** Segment 1 "Tumour" (sRGB red as CIELab), segment 2 "Cyst" (no colour), on `grid`. */
+function segFile(frames: SegFixtureFrame[]): Uint8Array {
+  return segFixture(
+    grid,
     [
-      [0x0062, 0x0004, { vr: 'US', value: [1] }],
-      [0x0062, 0x0005, { vr: 'LO', value: 'Tumour' }],
-      ...(withLab ? ([[0x0062, 0x000d, { vr: 'US', value: RED_LAB }]] as DicomElement[]) : []),
+      { number: 1, label: 'Tumour', lab: RED_LAB },
+      { number: 2, label: 'Cyst' },
     ],
-    [
-      [0x0062, 0x0004, { vr: 'US', value: [2] }],
-      [0x0062, 0x0005, { vr: 'LO', value: 'Cyst' }],
-    ],
-  ];
-  const perFrame: DicomElement[][] = frames.map((f) => [
-    [0x0020, 0x9113, seq([[[0x0020, 0x0032, { vr: 'DS', value: `0\\0\\${2 * f.slice}` }]]])],
-    [0x0062, 0x000a, seq([[[0x0062, 0x000b, { vr: 'US', value: [f.segment] }]]])],
-  ]);
-  const shared: DicomElement[][] = [
-    [
-      [0x0020, 0x9116, seq([[[0x0020, 0x0037, { vr: 'DS', value: '1\\0\\0\\0\\1\\0' }]]])],
-      [
-        0x0028,
-        0x9110,
-        seq([
-          [
-            [0x0028, 0x0030, { vr: 'DS', value: '1\\1' }],
-            [0x0018, 0x0050, { vr: 'DS', value: '2' }],
-          ],
-        ]),
-      ],
-    ],
-  ];
-  return dicomFile('1.2.840.10008.1.2.1', [
-    [0x0008, 0x0016, { vr: 'UI', value: SEG_SOP }],
-    [0x0008, 0x0018, { vr: 'UI', value: '1.2.3.4.5' }],
-    [0x0008, 0x0060, { vr: 'CS', value: 'SEG' }],
-    [0x0028, 0x0002, { vr: 'US', value: [1] }],
-    [0x0028, 0x0008, { vr: 'IS', value: String(frames.length) }],
-    [0x0028, 0x0010, { vr: 'US', value: [3] }],
-    [0x0028, 0x0011, { vr: 'US', value: [4] }],
-    [0x0028, 0x0100, { vr: 'US', value: [1] }],
-    [0x0028, 0x0101, { vr: 'US', value: [1] }],
-    [0x0062, 0x0001, { vr: 'CS', value: 'BINARY' }],
-    [0x0062, 0x0002, seq(segments)],
-    [0x5200, 0x9229, seq(shared)],
-    [0x5200, 0x9230, seq(perFrame)],
-    [0x7fe0, 0x0010, { vr: 'OB', value: packBits(frames.map((f) => f.pixels)) }],
-  ]);
+    frames,
+  );
 }
 
 describe('DICOM SEG', () => {
