@@ -51,7 +51,7 @@ export function registerSegmentationCommands(program: Command): void {
     .requiredOption('--lesion <id>', 'lesion id')
     .option('--reader <code>', 'reader code', 'R1')
     .option('--label <n>', 'labelmap voxel value (or DICOM SEG segment number) to import alone as label 1 (default: every label)')
-    .option('--segment <name>', 'Slicer segment name or id')
+    .option('--segment <name>', 'Slicer or DICOM SEG segment name (or id / number) to import alone as label 1')
     .option('--roi <name>', 'RTSTRUCT ROI name or number')
     .option('--json', 'print the job result as JSON')
     .action(async (opts: SegOptions) => {
