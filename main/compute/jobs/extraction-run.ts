@@ -148,7 +148,7 @@ export function planExtraction(db: Database.Database, extractionId: number): Ext
 }
 
 /** Whether the parameter file's `setting` mapping names a `label` (the file parsed already). */
-function statesLabel(text: string): boolean {
+export function statesLabel(text: string): boolean {
   const doc = parseYaml(text) as { setting?: unknown } | null;
   const setting = doc && typeof doc === 'object' ? doc.setting : undefined;
   return !!setting && typeof setting === 'object' && 'label' in setting;
