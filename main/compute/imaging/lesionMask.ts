@@ -91,7 +91,7 @@ export async function lesionMask(input: LesionMaskInput): Promise<LesionMask> {
     if (kind === 'seg') return onGrid(input, fromDicomSeg(input));
     throw new ImageFormatError(
       source,
-      'is a DICOM image, not a segmentation; choose a labelmap (.nii, .nii.gz, .nrrd), a Slicer .seg.nrrd or an RTSTRUCT file',
+      'is a DICOM image, not a segmentation; choose a labelmap (.nii, .nii.gz, .nrrd), a Slicer .seg.nrrd, a DICOM SEG or an RTSTRUCT file',
     );
   }
   if (select.roi !== undefined)
