@@ -175,6 +175,39 @@ describe('Slicer .seg.nrrd with several segments', () => {
     expect(m.label).toBe('segments "Tumor" (label 1), "Oedema" (label 2), "Necrosis" (label 3)');
   });
 
+  it('numbers segments 1…n when each has its own layer with label value 1, and counts overlaps', async () => {
+    // Two layers (components), both with LabelValue 1: "A" in voxels 0–5, "B" in voxels 4–9 (4, 5 in both).
+    const data = new Uint8Array(2 * n);
+    for (let v = 0; v <= 5; v++) data[2 * v] = 1;
+    for (let v = 4; v <= 9; v++) data[2 * v + 1] = 1;
+    const layered = (index: number, name: string): SlicerSegment => ({ ...segment(index, name, 1), layer: index });
+    const bytes = writeNrrd(
+      { ...grid, data, components: 2 },
+      {
+        segmentation: {
+          segments: [layered(0, 'A'), layered(1, 'B')],
+          masterRepresentation: 'Binary labelmap',
+          containedRepresentationNames: [],
+          conversionParameters: undefined,
+          referenceImageExtentOffset: undefined,
+          other: {},
+        },
+      },
+    );
+    const m = await lesionMask(input(bytes));
+    const expected = new Uint8Array(n);
+    expected.fill(1, 0, 4);
+    expected.fill(2, 4, 10);
+    expect([...m.mask]).toEqual([...expected]);
+    expect(m.labels.map((l) => [l.value, l.name])).toEqual([
+      [1, 'A'],
+      [2, 'B'],
+    ]);
+    expect(m.warnings).toContain(
+      '2 voxels belong to two segments (segments on different layers overlap); each went to the later segment.',
+    );
+  });
+
   it('takes a chosen segment as label 1 only, keeping its name', async () => {
     const m = await lesionMask(input(file(), { segment: 'oedema' }));
     const expected = new Uint8Array(n);
