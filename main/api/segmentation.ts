@@ -24,8 +24,9 @@ const ReaderSchema = z
 
 /**
  * Parameters of the `segmentation.import` job. Which part of the file is the lesion:
- * `label` (labelmap voxel value; default: every non-zero voxel), `segment` (Slicer segment
- * name or id) or `roi` (RTSTRUCT ROI name or number). At most one of them.
+ * `label` (labelmap voxel value or DICOM SEG segment number), `segment` (Slicer or DICOM SEG
+ * segment name or id) or `roi` (RTSTRUCT ROI name or number), at most one of them, imported as
+ * label 1. Without one, every label of the file is imported (docs/segmentation import rules).
  */
 export const SegmentationImportParamsSchema = z
   .object({
@@ -52,6 +53,23 @@ const BboxSchema = z.tuple([
   z.number().int(),
 ]);
 
+/** One label of a labelmap: its voxel value, name and display colour. */
+export const SegmentLabelSchema = z
+  .object({
+    value: z.number().int().min(1).max(255),
+    name: z.string().trim().min(1).max(60),
+    colour: z.string().regex(/^#[0-9a-f]{6}$/i, 'a colour is #rrggbb'),
+  })
+  .strict();
+export type SegmentLabel = z.infer<typeof SegmentLabelSchema>;
+
+/** The label table of a mask: distinct values and names. */
+export const SegmentLabelsSchema = z
+  .array(SegmentLabelSchema)
+  .max(255)
+  .refine((ls) => new Set(ls.map((l) => l.value)).size === ls.length, 'two labels share a value')
+  .refine((ls) => new Set(ls.map((l) => l.name.toLowerCase())).size === ls.length, 'two labels share a name');
+
 export const SegmentationImportResultSchema = z.object({
   file: z.string(),
   sha256: z.string(),
@@ -66,6 +84,8 @@ export const SegmentationImportResultSchema = z.object({
   bbox: BboxSchema,
   resampled: z.boolean(),
   warnings: z.array(z.string()),
+  /** Label table of a multi-label (or named) import; absent or empty: label 1 only. */
+  labels: SegmentLabelsSchema.optional(),
   /** Base64 of the encoded mask (maskCodec.ts); dropped from the job row once recorded. */
   maskBase64: z.string().optional(),
   segmentationId: z.number().int().optional(),
@@ -99,23 +119,6 @@ export const SegmentationSchema = z.object({
   current: z.boolean(),
 });
 export type Segmentation = z.infer<typeof SegmentationSchema>;
-
-/** One label of a labelmap: its voxel value, name and display colour. */
-export const SegmentLabelSchema = z
-  .object({
-    value: z.number().int().min(1).max(255),
-    name: z.string().trim().min(1).max(60),
-    colour: z.string().regex(/^#[0-9a-f]{6}$/i, 'a colour is #rrggbb'),
-  })
-  .strict();
-export type SegmentLabel = z.infer<typeof SegmentLabelSchema>;
-
-/** The label table of a mask: distinct values and names. */
-export const SegmentLabelsSchema = z
-  .array(SegmentLabelSchema)
-  .max(255)
-  .refine((ls) => new Set(ls.map((l) => l.value)).size === ls.length, 'two labels share a value')
-  .refine((ls) => new Set(ls.map((l) => l.name.toLowerCase())).size === ls.length, 'two labels share a name');
 
 /**
  * Label value (1…255) of each foreground run (runs[2r + 1] has values[r]); absent: all label 1.
@@ -196,7 +199,7 @@ export const segmentationApi = {
   'segmentation.import': mutation(
     SegmentationImportParamsSchema,
     z.object({ jobId: z.number().int() }),
-    'Import a lesion mask (NIfTI/NRRD labelmap, Slicer .seg.nrrd, RTSTRUCT) onto a series grid, as a job',
+    'Import a lesion mask (NIfTI/NRRD labelmap, Slicer .seg.nrrd, DICOM SEG, RTSTRUCT) with its labels onto a series grid, as a job',
   ),
   'segmentation.list': query(
     z

@@ -42,14 +42,16 @@ export function registerSegmentationCommands(program: Command): void {
     program.commands.find((c) => c.name() === 'import') ?? program.command('import').description('import data into a study');
   importCmd
     .command('seg')
-    .description('import a lesion segmentation (NIfTI/NRRD labelmap, Slicer .seg.nrrd, RTSTRUCT) onto a series grid')
+    .description(
+      'import a lesion segmentation (NIfTI/NRRD labelmap, Slicer .seg.nrrd, DICOM SEG, RTSTRUCT) onto a series grid, with all its labels',
+    )
     .requiredOption('-s, --study <file>', 'study file (*.radstudy)')
     .requiredOption('-f, --file <file>', 'segmentation file')
     .requiredOption('--series <id>', 'reference series id (its grid is the mask grid)')
     .requiredOption('--lesion <id>', 'lesion id')
     .option('--reader <code>', 'reader code', 'R1')
-    .option('--label <n>', 'labelmap voxel value of the lesion (default: every non-zero voxel)')
-    .option('--segment <name>', 'Slicer segment name or id')
+    .option('--label <n>', 'labelmap voxel value (or DICOM SEG segment number) to import alone as label 1 (default: every label)')
+    .option('--segment <name>', 'Slicer or DICOM SEG segment name (or id / number) to import alone as label 1')
     .option('--roi <name>', 'RTSTRUCT ROI name or number')
     .option('--json', 'print the job result as JSON')
     .action(async (opts: SegOptions) => {

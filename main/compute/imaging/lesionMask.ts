@@ -1,9 +1,11 @@
 /**
  * A lesion mask from a segmentation file, on the voxel grid of a reference series.
  *
- * Labelmaps (NIfTI, NRRD) give the voxels equal to a label (default: every non-zero voxel);
- * a Slicer .seg.nrrd gives one segment chosen by name, id or label value; an RTSTRUCT gives
- * one ROI rasterized onto the series grid (rtstruct.ts). A labelmap on another grid is
+ * Labelmaps (NIfTI, NRRD) give the voxels equal to a chosen label as label 1, or, with no label
+ * chosen, all their labels (labelTable.ts: one non-zero value → label 1; several integer values
+ * 1…255 → those labels); a Slicer .seg.nrrd gives one chosen segment as label 1, or every segment
+ * with its name and colour; a DICOM SEG likewise, one label per segment (dicomSeg.ts); an
+ * RTSTRUCT gives one ROI rasterized onto the series grid (rtstruct.ts). A labelmap on another grid is
  * resampled onto the series grid by nearest neighbour (resample.ts), as ITK's
  * NearestNeighborInterpolateImageFunction, and the difference is stated in a warning.
  */
@@ -13,11 +15,20 @@ import { readImage } from './imageIo.js';
 import { sameGeometry } from './geometry.js';
 import { resampleNearest } from './resample.js';
 import { findRoi, rasterizeRoi, readRtStruct } from './rtstruct.js';
-import { segmentMask } from './slicerSegmentation.js';
+import { readDicomSeg } from './dicomSeg.js';
+import {
+  distinctNonZero,
+  hexOfUnitRgb,
+  labelmapLabels,
+  paletteColour,
+  storableLabels,
+  type ImportedLabel,
+} from './labelTable.js';
+import { segmentMask, segmentsLabelmap } from './slicerSegmentation.js';
 import type { Geometry, Volume } from './volume.js';
 import { voxelCount } from './volume.js';
 
-export type MaskSourceFormat = 'nifti' | 'nrrd' | 'seg.nrrd' | 'rtstruct';
+export type MaskSourceFormat = 'nifti' | 'nrrd' | 'seg.nrrd' | 'dicom-seg' | 'rtstruct';
 
 export interface MaskSelector {
   label?: number | undefined;
@@ -39,9 +50,12 @@ export interface LesionMaskInput {
 
 export interface LesionMask {
   format: MaskSourceFormat;
+  /** Voxel values 0…255 on the series grid: 1 for a single label, the label values otherwise. */
   mask: Uint8Array;
-  /** What was taken: "label 1", "segment "Tumor" (label 1)", "ROI "GTV-1"". */
+  /** What was taken: "label 1", "segment "Tumor" (label 1)", "ROI "GTV-1"", "labels 1, 2". */
   label: string;
+  /** Label table (value, name, colour) of the mask; empty for a plain binary labelmap (label 1). */
+  labels: ImportedLabel[];
   resampled: boolean;
   warnings: string[];
 }
@@ -74,14 +88,10 @@ export async function lesionMask(input: LesionMaskInput): Promise<LesionMask> {
   if (isDicom(bytes)) {
     const kind = dicomKind(bytes, source);
     if (kind === 'rtstruct') return fromRtStruct(input);
-    if (kind === 'seg')
-      throw new ImageFormatError(
-        source,
-        'is a DICOM SEG object, which RadStudy cannot import yet; export the segment as NIfTI, NRRD or RTSTRUCT',
-      );
+    if (kind === 'seg') return onGrid(input, fromDicomSeg(input));
     throw new ImageFormatError(
       source,
-      'is a DICOM image, not a segmentation; choose a labelmap (.nii, .nii.gz, .nrrd), a Slicer .seg.nrrd or an RTSTRUCT file',
+      'is a DICOM image, not a segmentation; choose a labelmap (.nii, .nii.gz, .nrrd), a Slicer .seg.nrrd, a DICOM SEG or an RTSTRUCT file',
     );
   }
   if (select.roi !== undefined)
@@ -91,6 +101,7 @@ export async function lesionMask(input: LesionMaskInput): Promise<LesionMask> {
   const warnings = [...img.warnings];
   let mask: Uint8Array;
   let label: string;
+  let labels: ImportedLabel[] = [];
   let format: MaskSourceFormat = img.format === 'nifti' ? 'nifti' : 'nrrd';
   if (img.segmentation && img.segmentation.segments.length > 0) {
     format = 'seg.nrrd';
@@ -103,6 +114,22 @@ export async function lesionMask(input: LesionMaskInput): Promise<LesionMask> {
           : segs.length === 1
             ? segs[0]
             : undefined;
+    if (!seg && select.segment === undefined && select.label === undefined) {
+      // Every segment, with its name and colour (label values as labelTable.ts / segmentsLabelmap).
+      const all = segmentsLabelmap(img.volume, segs);
+      mask = all.mask;
+      labels = segs.map((s, k) => ({
+        value: all.values[k]!,
+        name: s.name,
+        colour: s.color ? hexOfUnitRgb(s.color) : paletteColour(all.values[k]!),
+      }));
+      label = `segments ${segs.map((s, k) => `"${s.name}" (label ${all.values[k]})`).join(', ')}`;
+      if (all.overlapVoxels > 0)
+        warnings.push(
+          `${all.overlapVoxels} voxels belong to two segments (segments on different layers overlap); each went to the later segment.`,
+        );
+      return onGrid(input, { format, mask, label, labels, warnings, geometry: img.volume, chosen: false });
+    }
     if (!seg) {
       const have = segs.map((s) => `"${s.name}" (label ${s.labelValue})`).join(', ');
       const asked =
@@ -115,38 +142,136 @@ export async function lesionMask(input: LesionMaskInput): Promise<LesionMask> {
     }
     mask = segmentMask(img.volume, seg);
     label = `segment "${seg.name}" (label ${seg.labelValue})`;
+    labels = [{ value: 1, name: seg.name, colour: seg.color ? hexOfUnitRgb(seg.color) : paletteColour(1) }];
   } else {
     if (select.segment !== undefined)
       throw new ImageFormatError(
         source,
         `a segment ("${select.segment}") was given, but the file has no Slicer segment metadata`,
       );
-    mask = labelMask(img.volume, select.label);
-    label = select.label !== undefined ? `label ${select.label}` : 'all non-zero voxels';
+    if (select.label !== undefined) {
+      mask = labelMask(img.volume, select.label);
+      label = `label ${select.label}`;
+    } else {
+      const values = distinctNonZero(img.volume);
+      const all = labelmapLabels(img.volume, values, source);
+      mask = all.mask;
+      labels = all.labels;
+      label = all.binary ? 'all non-zero voxels' : `labels ${values.join(', ')}`;
+      if (all.binary && values.length === 1 && values[0] !== 1)
+        warnings.push(`The mask's only non-zero value, ${+values[0]!.toPrecision(6)}, was imported as label 1.`);
+    }
   }
+  return onGrid(input, {
+    format,
+    mask,
+    label,
+    labels,
+    warnings,
+    geometry: img.volume,
+    chosen: select.label !== undefined || select.segment !== undefined,
+  });
+}
+
+/** A mask read from a file, on the file's own grid. */
+interface FileMask {
+  format: MaskSourceFormat;
+  mask: Uint8Array;
+  label: string;
+  labels: ImportedLabel[];
+  warnings: string[];
+  geometry: Geometry;
+  /** A label or segment was chosen (for the message when it is absent). */
+  chosen: boolean;
+}
+
+/** Checks the mask is not empty and puts it on the series grid (nearest neighbour keeps label values). */
+function onGrid(input: LesionMaskInput, m: FileMask): LesionMask {
+  const { source } = input;
+  let mask = m.mask;
+  const warnings = [...m.warnings];
   if (!mask.some((v) => v !== 0))
     throw new ImageFormatError(
       source,
-      select.label !== undefined || select.segment !== undefined
-        ? `${label} is absent: no voxel of the mask has it`
-        : 'the mask is empty: every voxel is 0',
+      m.chosen ? `${m.label} is absent: no voxel of the mask has it` : 'the mask is empty: every voxel is 0',
     );
-  const check = sameGeometry(input.grid, img.volume, GRID_TOLERANCE_MM, { a: input.gridName, b: source });
+  const check = sameGeometry(input.grid, m.geometry, GRID_TOLERANCE_MM, { a: input.gridName, b: source });
   let resampled = false;
   if (!check.same) {
-    const maskVolume: Volume = { ...geometryOf(img.volume), data: mask };
+    const maskVolume: Volume = { ...geometryOf(m.geometry), data: mask };
     mask = resampleNearest(maskVolume, input.grid, 0).data as Uint8Array;
     resampled = true;
     warnings.push(
-      `${describeGridDifference(img.volume, input.grid, input.gridName)}; the mask was resampled onto the series grid by nearest neighbour.`,
+      `${describeGridDifference(m.geometry, input.grid, input.gridName)}; the mask was resampled onto the series grid by nearest neighbour.`,
     );
     if (!mask.some((v) => v !== 0))
       throw new ImageFormatError(
         source,
-        `the mask does not overlap ${input.gridName}: after resampling onto its grid no voxel is inside (${describeGridDifference(img.volume, input.grid, input.gridName)})`,
+        `the mask does not overlap ${input.gridName}: after resampling onto its grid no voxel is inside (${describeGridDifference(m.geometry, input.grid, input.gridName)})`,
       );
   }
-  return { format, mask, label, resampled, warnings };
+  // Labels the resampling dropped (a label thinner than a series voxel) leave the table.
+  let labels = m.labels;
+  if (resampled && labels.length > 1) {
+    const present = new Set<number>();
+    for (let v = 0; v < mask.length; v++) if (mask[v] !== 0) present.add(mask[v]!);
+    const lost = labels.filter((l) => !present.has(l.value));
+    if (lost.length > 0) {
+      labels = labels.filter((l) => present.has(l.value));
+      warnings.push(
+        `After resampling no voxel has ${lost.map((l) => `"${l.name}" (label ${l.value})`).join(', ')}; the label was left out.`,
+      );
+    }
+  }
+  return { format: m.format, mask, label: m.label, labels: storableLabels(labels), resampled, warnings };
+}
+
+/** A DICOM SEG: one chosen segment as label 1, or every segment as its own label. */
+function fromDicomSeg(input: LesionMaskInput): FileMask {
+  const { source, select } = input;
+  if (select.roi !== undefined)
+    throw new ImageFormatError(source, `an ROI ("${select.roi}") was given, but the file is a DICOM SEG, not an RTSTRUCT`);
+  const seg = readDicomSeg(input.bytes, source, input.grid, input.gridName);
+  if (seg.frameOfReferenceUid && input.frameOfReferenceUid && seg.frameOfReferenceUid !== input.frameOfReferenceUid)
+    throw new ImageFormatError(
+      source,
+      `references frame of reference ${seg.frameOfReferenceUid}, but ${input.gridName} is in ${input.frameOfReferenceUid}; import the SEG onto the series it was drawn on`,
+    );
+  const base = { format: 'dicom-seg' as const, geometry: input.grid, warnings: seg.warnings };
+  const colour = (s: (typeof seg.segments)[number], value: number): string => s.colour ?? paletteColour(value);
+  if (select.segment !== undefined || select.label !== undefined) {
+    const s =
+      select.segment !== undefined
+        ? seg.segments.find((x) => x.label.toLowerCase() === select.segment!.toLowerCase() || String(x.number) === select.segment)
+        : seg.segments.find((x) => x.number === select.label);
+    if (!s) {
+      const have = seg.segments.map((x) => `"${x.label}" (segment ${x.number})`).join(', ');
+      const asked = select.segment !== undefined ? `no segment "${select.segment}"` : `no segment number ${select.label}`;
+      throw new ImageFormatError(source, `has ${asked}; choose one of ${have} by --segment NAME or --label N`);
+    }
+    const mask = new Uint8Array(seg.mask.length);
+    for (let v = 0; v < mask.length; v++) mask[v] = seg.mask[v] === s.value ? 1 : 0;
+    return {
+      ...base,
+      mask,
+      label: `segment "${s.label}" (segment ${s.number})`,
+      labels: [{ value: 1, name: s.label, colour: colour(s, 1) }],
+      chosen: true,
+    };
+  }
+  const labels = seg.segments.map((s) => ({ value: s.value, name: s.label, colour: colour(s, s.value) }));
+  // One segment is label 1, whatever its segment number.
+  const mask = seg.segments.length === 1 ? seg.mask.map((v) => (v !== 0 ? 1 : 0)) : seg.mask;
+  return {
+    ...base,
+    mask,
+    label:
+      seg.segments.length === 1
+        ? `segment "${seg.segments[0]!.label}" (segment ${seg.segments[0]!.number})`
+        : `segments ${seg.segments.map((s) => `"${s.label}" (label ${s.value})`).join(', ')}`,
+    labels: seg.segments.length === 1 ? labels.map((l) => ({ ...l, value: 1 })) : labels,
+    chosen: false,
+  };
 }
 
 /** Grids closer than this (largest voxel-centre move, mm) are the same grid, as PyRadiomics' geometryTolerance. */
@@ -225,5 +350,5 @@ function fromRtStruct(input: LesionMaskInput): LesionMask {
       source,
       `ROI "${roi.name}" does not overlap ${input.gridName}: no voxel centre lies inside its contours`,
     );
-  return { format: 'rtstruct', mask: r.mask, label: `ROI "${roi.name}"`, resampled: false, warnings: r.warnings };
+  return { format: 'rtstruct', mask: r.mask, label: `ROI "${roi.name}"`, labels: [], resampled: false, warnings: r.warnings };
 }

@@ -191,3 +191,34 @@ function numbers(text: string, key: string, count: number, src: string | undefin
   }
   return v;
 }
+
+/**
+ * Every segment in one labelmap (values 0…255), for importing a .seg.nrrd as a whole. A segment
+ * keeps its LabelValue when all label values are distinct and within 1…255 (one layer, as Slicer
+ * writes since 4.11); otherwise segments are numbered 1…n in file order. Voxels that belong to
+ * two segments (possible only across layers) go to the later segment and are counted.
+ */
+export function segmentsLabelmap(
+  labelmap: Volume,
+  segments: readonly Pick<SlicerSegment, 'layer' | 'labelValue'>[],
+): { mask: Uint8Array; values: number[]; overlapVoxels: number } {
+  const nc = labelmap.components ?? 1;
+  const n = voxelCount(labelmap);
+  const out = new Uint8Array(n);
+  const data = labelmap.data;
+  const own = segments.map((s) => s.labelValue);
+  const keep = new Set(own).size === own.length && own.every((v) => v >= 1 && v <= 255);
+  if (!keep && segments.length > 255)
+    throw new Error(`segmentsLabelmap: ${segments.length} segments do not fit label values 1…255`);
+  const values = keep ? own : segments.map((_, k) => k + 1);
+  let overlapVoxels = 0;
+  segments.forEach((s, k) => {
+    const value = values[k]!;
+    for (let v = 0, p = s.layer; v < n; v++, p += nc)
+      if (data[p] === s.labelValue) {
+        if (out[v] !== 0 && out[v] !== value) overlapVoxels++;
+        out[v] = value;
+      }
+  });
+  return { mask: out, values, overlapVoxels };
+}

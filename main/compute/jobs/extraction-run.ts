@@ -18,6 +18,7 @@ import { decodeMask } from '../imaging/maskCodec.js';
 import type { Geometry, Volume } from '../imaging/volume.js';
 import { RadiomicsInputError } from '../radiomics/errors.js';
 import { parseParameterFile, type ParameterFile } from '../radiomics/settings.js';
+import { parse as parseYaml } from 'yaml';
 import type { JobContext } from './context.js';
 import { loadSeriesVolume, seriesHash, type StoredSeries } from './series-volume.js';
 import { studyVolumeCache } from '../imaging/volumeCache.js';
@@ -40,6 +41,11 @@ export interface ExtractionPlan {
   series: Map<number, StoredSeries>;
   /** Segmentations already stored and current (same image and mask hashes, no error). */
   done: Set<number>;
+  /**
+   * The parameter file names no `label`: the ROI is every non-zero voxel of the stored mask
+   * (all its labels), as it was before masks had several labels. With `label: N` it is label N.
+   */
+  allLabels: boolean;
 }
 
 interface SegRow {
@@ -67,8 +73,12 @@ export function planExtraction(db: Database.Database, extractionId: number): Ext
     throw e;
   }
   // Stored masks are labelmaps on the series grid (one channel): the ROI is the voxels of the
-  // parameter file's `label` (default 1; binary masks are all label 1).
-  params = { ...params, settings: { ...params.settings, label: params.settings.label ?? 1, label_channel: 0 } };
+  // parameter file's `label`; without one, every non-zero voxel (maskVolume turns it into label 1).
+  const allLabels = !statesLabel(ex.params_text);
+  params = {
+    ...params,
+    settings: { ...params.settings, label: allLabels ? 1 : (params.settings.label ?? 1), label_channel: 0 },
+  };
   const selection = ExtractionSelectionSchema.parse(JSON.parse(ex.selection));
   const rows = db
     .prepare(
@@ -133,14 +143,27 @@ export function planExtraction(db: Database.Database, extractionId: number): Ext
     cases,
     series,
     done,
+    allLabels,
   };
 }
 
-/** The stored mask of a segmentation as a label-1 volume on its series grid. */
-function maskVolume(db: Database.Database, segmentationId: number, grid: Geometry): Volume<Uint8Array> {
+/** Whether the parameter file's `setting` mapping names a `label` (the file parsed already). */
+export function statesLabel(text: string): boolean {
+  const doc = parseYaml(text) as { setting?: unknown } | null;
+  const setting = doc && typeof doc === 'object' ? doc.setting : undefined;
+  return !!setting && typeof setting === 'object' && 'label' in setting;
+}
+
+/**
+ * The stored mask of a segmentation as a labelmap on its series grid; with `allLabels`, every
+ * non-zero voxel becomes label 1 (the ROI of a parameter file without `label`).
+ */
+function maskVolume(db: Database.Database, segmentationId: number, grid: Geometry, allLabels: boolean): Volume<Uint8Array> {
   const blob = db.prepare('SELECT mask FROM segmentation WHERE id = ?').pluck().get(segmentationId) as Buffer;
   const n = grid.size[0] * grid.size[1] * grid.size[2];
-  return { ...grid, data: decodeMask(new Uint8Array(blob), n) };
+  const data = decodeMask(new Uint8Array(blob), n);
+  if (allLabels) for (let v = 0; v < n; v++) if (data[v] !== 0) data[v] = 1;
+  return { ...grid, data };
 }
 
 /** Diagnostics kept per row: RadStudy's ROI diagnostics (grid, voxels, grey levels, warnings) and preprocessing. */
@@ -203,7 +226,7 @@ export async function extractionRunJob(rawParams: unknown, ctx: JobContext): Pro
       try {
         const volume = await image(c.seriesId);
         ctx.throwIfCancelled();
-        const mask = maskVolume(db, c.segmentationId, s.geometry);
+        const mask = maskVolume(db, c.segmentationId, s.geometry, plan.allLabels);
         const r = await ctx.pool.run(
           'radiomicsExtract',
           {

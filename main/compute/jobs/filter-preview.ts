@@ -10,6 +10,7 @@ import { FilterPreviewParamsSchema, type FilterPreviewResult, type PreviewImageD
 import { GeometrySchema } from '../../api/images.js';
 import { filterPreview, type PreviewImage } from '../filters/preview.js';
 import { decodeMask } from '../imaging/maskCodec.js';
+import { statesLabel } from './extraction-run.js';
 import type { Geometry } from '../imaging/volume.js';
 import { RadiomicsInputError } from '../radiomics/errors.js';
 import { IMAGE_TYPES, parseParameterFile, type ImageType, type ParameterFile } from '../radiomics/settings.js';
@@ -115,6 +116,10 @@ export async function filterPreviewJob(rawParams: unknown, ctx: JobContext): Pro
   } catch (e) {
     throw new AppError('VALIDATION', `${name}: the stored mask does not fit the series grid (${(e as Error).message}).`);
   }
+  // The ROI as extraction takes it (extraction-run.ts): label N of `label: N`, else every
+  // non-zero voxel; the preview itself shows label 1.
+  const chosen = statesLabel(p.paramsText) ? params.settings.label : undefined;
+  for (let v = 0; v < n; v++) if (maskData[v] !== 0) maskData[v] = chosen === undefined || maskData[v] === chosen ? 1 : 0;
   ctx.progress(0.5, `Filtering (${p.imageType})`);
   let preview;
   try {

@@ -88,6 +88,7 @@ export async function segmentationImportJob(rawParams: unknown, ctx: JobContext)
       lesionId: params.lesionId,
       reader: params.reader,
       label: m.label,
+      labels: m.labels,
       voxelCount: stats.voxelCount,
       volumeMm3: stats.volumeMm3,
       bbox: stats.bbox!,

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors.js';
 import type { Segmentation, SegmentationImportResult } from '../../api/segmentation.js';
-import { SegmentationSourceSchema, SegmentationStatusSchema } from '../../api/segmentation.js';
+import { SegmentationSourceSchema, SegmentationStatusSchema, SegmentLabelsSchema } from '../../api/segmentation.js';
 import { appendAudit } from '../../../db/repositories/audit.js';
 
 interface SegmentationRow {
@@ -125,8 +125,8 @@ export function recordSegmentation(db: Database.Database, r: SegmentationImportR
   const info = db
     .prepare(
       `INSERT INTO segmentation(lesion_id, series_id, reader, job_id, label, source_format, source_path, source_sha256,
-         mask, voxel_count, volume_mm3, bbox, warnings, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         mask, voxel_count, volume_mm3, bbox, warnings, created_at, labels)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       r.lesionId,
@@ -143,6 +143,7 @@ export function recordSegmentation(db: Database.Database, r: SegmentationImportR
       JSON.stringify(r.bbox),
       JSON.stringify(r.warnings),
       createdAt,
+      JSON.stringify(SegmentLabelsSchema.parse(r.labels ?? [])),
     );
   const id = Number(info.lastInsertRowid);
   const { maskBase64: _mask, ...kept } = r;

@@ -4,13 +4,22 @@
  * the coordinator imports it. Refusals (tampered file, another study, second import, existing
  * segmentation, blinding) must name the problem and change nothing. References: SHA-256 of the
  * files recomputed here; imported masks equal the masks they were drawn from (voxel counts and
- * volumes exactly).
+ * volumes exactly; a two-label mask voxel by voxel, with its label values, names and colours).
  */
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Assignment, AssignmentManifest, LesionRef, ResultManifest, Segmentation } from '../../../main/api/contract.js';
+import type {
+  Assignment,
+  AssignmentManifest,
+  LesionRef,
+  ResultManifest,
+  Segmentation,
+  SegmentationMask,
+} from '../../../main/api/contract.js';
+import { readZip } from '../../../main/compute/archive/zip.js';
+import { labelRuns, maskFromLabelRuns } from '../../../main/compute/imaging/maskCodec.js';
 import { createDemoStudy } from '../../../main/services/demo.js';
 import { createServices, type Services } from '../../../main/services/index.js';
 import { tmpDir } from '../../helpers/tmp.js';
@@ -119,5 +128,72 @@ describe('offline exchange packages', () => {
     expect(await fails('exchange.importResult', { folder: t.dir })).toMatch(
       /not a RadStudy result package: result.json is missing/,
     );
+  });
+
+  it('keeps label values, names and colours of a two-label mask through export, result and import (.zip)', async () => {
+    const m = JSON.parse(readFileSync(path.join(pkg(), 'manifest.json'), 'utf8')) as AssignmentManifest;
+    const item = m.items[0]!;
+    const [r1] = await call<Segmentation[]>('segmentation.list', {
+      reader: 'R1',
+      lesionId: item.lesionId,
+      seriesId: item.seriesId,
+    });
+    const stored = await call<SegmentationMask>('segmentation.mask', { id: r1!.id });
+    const n = stored.geometry.size[0] * stored.geometry.size[1] * stored.geometry.size[2];
+    // Label 2 = the first half of R1's voxels (in voxel order), label 1 = the rest.
+    const two = maskFromLabelRuns(stored.runs, stored.values, n, 'R1 mask');
+    const inside = two.reduce((c, v) => c + (v !== 0 ? 1 : 0), 0);
+    for (let v = 0, seen = 0; v < n && seen < inside / 2; v++)
+      if (two[v] !== 0) {
+        two[v] = 2;
+        seen++;
+      }
+    const labels = [
+      { value: 1, name: 'Enhancing', colour: '#123456' },
+      { value: 2, name: 'Non-enhancing', colour: '#abcdef' },
+    ];
+    const { runs, values } = labelRuns(two);
+    await call('segmentation.save', {
+      lesionId: item.lesionId,
+      seriesId: item.seriesId,
+      reader: 'R1',
+      parentId: r1!.id,
+      status: 'done',
+      timeSpentS: 30,
+      runs,
+      values,
+      labels,
+    });
+    await call('readers.save', { code: 'R4', name: 'Label Reader', role: 'reader' });
+    await call('readers.assign', { reader: 'R4', lesionIds: [item.lesionId], sequences: ['DCE3'] });
+    const to = path.join(t.dir, 'to-R4.zip');
+    await call('exchange.exportAssignment', { reader: 'R4', folder: to, startingMasksFrom: 'R1' });
+    const inspected = await call<AssignmentManifest>('exchange.inspectAssignment', { folder: to });
+    const start = inspected.items.find((i) => i.lesionId === item.lesionId)!.startingMask!;
+    expect(start).toMatch(/\.seg\.nrrd$/);
+    // The reader's side returns the starting mask unchanged; unpack it from the zip to hand it over.
+    const entry = readZip(readFileSync(to)).find((e) => e.path === start)!;
+    const maskFile = path.join(t.dir, 'returned.seg.nrrd');
+    writeFileSync(maskFile, entry.data);
+    const from = path.join(t.dir, 'from-R4.zip');
+    await call('exchange.writeResult', {
+      assignmentFolder: to,
+      folder: from,
+      masks: [{ lesionId: item.lesionId, seriesId: item.seriesId, file: maskFile }],
+    });
+    expect((await call<{ imported: number }>('exchange.importResult', { folder: from })).imported).toBe(1);
+    const [r4] = await call<Segmentation[]>('segmentation.list', {
+      reader: 'R4',
+      lesionId: item.lesionId,
+      seriesId: item.seriesId,
+    });
+    expect(r4!.sourceFormat).toBe('seg.nrrd');
+    const back = await call<SegmentationMask>('segmentation.mask', { id: r4!.id });
+    expect(back.labels).toEqual(labels);
+    const got = maskFromLabelRuns(back.runs, back.values, n, 'R4 mask');
+    let mismatches = 0;
+    for (let v = 0; v < n; v++) if (got[v] !== two[v]) mismatches++;
+    expect(mismatches).toBe(0);
+    expect(got.some((v) => v === 2) && got.some((v) => v === 1)).toBe(true);
   });
 });
