@@ -944,6 +944,44 @@ static napi_value crop_roi(napi_env env, napi_callback_info info) {
   return make_int(env, count);
 }
 
+/*
+ * glcm.ts computeGlcm after the counts, unweighted: symmetrise each angle's matrix (if asked), drop
+ * the empty ones (when there are several), normalise the kept ones to sum 1, compacting them in
+ * place. (counts Float64Array(na·ngp²), na, ngp, symmetric 0/1) → number of matrices kept.
+ */
+static napi_value glcm_finish(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  F64(0, countsArr); INT(1, na); INT(2, ngp); INT(3, symmetric);
+  const size_t nn = (size_t)ngp * ngp;
+  if (na < 0 || ngp < 0 || countsArr.length < (size_t)na * nn) {
+    napi_throw_range_error(env, NULL, "glcmFinish: counts is too short");
+    return NULL;
+  }
+  double *c = countsArr.data;
+  if (symmetric)
+    for (int a = 0; a < na; a++) {
+      double *m = c + (size_t)a * nn;
+      for (int r = 0; r < ngp; r++)
+        for (int q = r; q < ngp; q++) {
+          const double v = m[(size_t)r * ngp + q] + m[(size_t)q * ngp + r];
+          m[(size_t)r * ngp + q] = v;
+          m[(size_t)q * ngp + r] = v;
+        }
+    }
+  int kept = 0;
+  for (int a = 0; a < na; a++) {
+    const double *m = c + (size_t)a * nn;
+    double sum = 0;
+    for (size_t e = 0; e < nn; e++) sum += m[e];
+    if (sum == 0 && na > 1) continue;
+    const double div = sum == 0 ? NAN : sum;
+    double *out = c + (size_t)kept * nn;
+    for (size_t e = 0; e < nn; e++) out[e] = m[e] / div;
+    kept++;
+  }
+  return make_int(env, kept);
+}
+
 NAPI_MODULE_INIT() {
   const napi_property_descriptor fns[] = {
       {"glcmCounts", NULL, glcm_counts, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -955,6 +993,7 @@ NAPI_MODULE_INIT() {
       {"integerStats", NULL, integer_stats, NULL, NULL, NULL, napi_enumerable, NULL},
       {"shapeDiameters", NULL, shape_diameters, NULL, NULL, NULL, napi_enumerable, NULL},
       {"cropRoi", NULL, crop_roi, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"glcmFinish", NULL, glcm_finish, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]), fns);
   return exports;

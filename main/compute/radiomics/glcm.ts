@@ -51,6 +51,10 @@ export function computeGlcm(roi: DiscretizedRoi, s: GlcmSettings): GlcmMatrices 
         if (c !== 0) counts[base + row + c]!++;
       }
     }
+  if (k && s.weightingNorm === null) {
+    const kept = k.glcmFinish(counts, na, ngp, s.symmetricalGLCM ? 1 : 0);
+    return { count: kept, ngp, p: counts.subarray(0, kept * nn), angles };
+  }
   for (let a = 0; a < na; a++) {
     const base = a * nn;
     if (s.symmetricalGLCM) {

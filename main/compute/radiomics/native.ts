@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 export interface NativeKernels {
   /** computeGlcm's counting pass. */
   glcmCounts(compact: Int32Array, voxels: Int32Array, off: Int32Array, ngp: number, counts: Float64Array): void;
+  /** computeGlcm after the counts, unweighted: symmetrise, drop empty angles, normalise; the number kept. */
+  glcmFinish(counts: Float64Array, na: number, ngp: number, symmetric: number): number;
   /** computeGlrlm's pass of one angle: longest run, with bit 2³⁰ set when a run is longer than 1. */
   glrlmRuns(
     level: Int32Array,
@@ -107,6 +109,7 @@ const KERNEL_NAMES: readonly (keyof NativeKernels)[] = [
   'integerStats',
   'shapeDiameters',
   'cropRoi',
+  'glcmFinish',
 ];
 
 const ADDON = path.join('native', 'build', 'Release', 'radstudy_native.node');

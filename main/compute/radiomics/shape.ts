@@ -13,9 +13,11 @@
 import { kernels } from './native.js';
 import { symmetricEigenvalues } from './linalg.js';
 import { meshMeasures, type RowExtents } from './marchingCubes.js';
-import type { CroppedRoi } from './preprocess.js';
+import { roiVoxels, type CroppedRoi } from './preprocess.js';
 
-export function shapeFeatures(crop: Pick<CroppedRoi, 'mask' | 'size' | 'spacingMm' | 'voxelCount'>): Record<string, number> {
+export function shapeFeatures(
+  crop: Pick<CroppedRoi, 'mask' | 'size' | 'spacingMm' | 'voxelCount' | 'voxels'>,
+): Record<string, number> {
   const [cx, cy, cz] = crop.size;
   const [sx, sy, sz] = crop.spacingMm;
   const nx = cx + 2;
@@ -28,20 +30,34 @@ export function shapeFeatures(crop: Pick<CroppedRoi, 'mask' | 'size' | 'spacingM
   let mx = 0;
   let my = 0;
   let mz = 0;
-  for (let k = 0, o = 0; k < cz; k++)
-    for (let j = 0; j < cy; j++) {
-      const r = j + 1 + ny * (k + 1);
-      for (let i = 0; i < cx; i++, o++) {
-        if (!crop.mask[o]) continue;
-        padded[i + 1 + nx * r] = 1;
-        if (rows.first[r]! < 0) rows.first[r] = i + 1;
-        rows.last[r] = i + 1;
-        n++;
-        mx += i;
-        my += j;
-        mz += k;
+  // The ROI voxels in crop order, with (i, j, k) advanced from one to the next (no division), kept
+  // for the covariance below; the sums run in the same order as a scan of the mask.
+  const voxels = roiVoxels(crop);
+  const vi = new Int32Array(voxels.length);
+  const vj = new Int32Array(voxels.length);
+  const vk = new Int32Array(voxels.length);
+  for (let v = 0, i = 0, j = 0, k = 0, at = 0; v < voxels.length; v++) {
+    i += voxels[v]! - at;
+    at = voxels[v]!;
+    while (i >= cx) {
+      i -= cx;
+      if (++j === cy) {
+        j = 0;
+        k++;
       }
     }
+    vi[v] = i;
+    vj[v] = j;
+    vk[v] = k;
+    const r = j + 1 + ny * (k + 1);
+    padded[i + 1 + nx * r] = 1;
+    if (rows.first[r]! < 0) rows.first[r] = i + 1;
+    rows.last[r] = i + 1;
+    n++;
+    mx += i;
+    my += j;
+    mz += k;
+  }
   const { surfaceAreaMm2: area, volumeMm3: volume } = meshMeasures(padded, [nx, ny, nz], crop.spacingMm, rows);
 
   // Covariance of voxel-centre positions (mm), divided by N.
@@ -49,20 +65,17 @@ export function shapeFeatures(crop: Pick<CroppedRoi, 'mask' | 'size' | 'spacingM
   my /= n;
   mz /= n;
   const cov = new Float64Array(9);
-  for (let k = 0, o = 0; k < cz; k++)
-    for (let j = 0; j < cy; j++)
-      for (let i = 0; i < cx; i++, o++) {
-        if (!crop.mask[o]) continue;
-        const dx = (i - mx) * sx;
-        const dy = (j - my) * sy;
-        const dz = (k - mz) * sz;
-        cov[0]! += dx * dx;
-        cov[1]! += dx * dy;
-        cov[2]! += dx * dz;
-        cov[4]! += dy * dy;
-        cov[5]! += dy * dz;
-        cov[8]! += dz * dz;
-      }
+  for (let v = 0; v < n; v++) {
+    const dx = (vi[v]! - mx) * sx;
+    const dy = (vj[v]! - my) * sy;
+    const dz = (vk[v]! - mz) * sz;
+    cov[0]! += dx * dx;
+    cov[1]! += dx * dy;
+    cov[2]! += dx * dz;
+    cov[4]! += dy * dy;
+    cov[5]! += dy * dz;
+    cov[8]! += dz * dz;
+  }
   cov[3] = cov[1]!;
   cov[6] = cov[2]!;
   cov[7] = cov[5]!;
