@@ -135,18 +135,24 @@ async function fourSequenceStudy(dir: string): Promise<{ studyFile: string; lesi
   }
 }
 
+/** Pointer moves in the bench stroke (a circle of 60 px radius). */
+const MOVES = 200;
+
 /**
  * Scroll, paint and window/level in the open segmentation workspace, timed in the page:
  * frames/s over 120 wheel steps (one per frame), stroke latency (pointer event → the next
- * animation frame, which draws it) over 100 moves, redraw-only (W/L drag) latency, and the idle
- * frame interval. The latency is bounded below by the frame interval: at 60 Hz vsync an event
- * dispatched right after a frame waits ~16.7 ms for the next one however fast the drawing is,
- * so the bench also runs this in a browser launched with uncapped frames (UNCAPPED_ARGS).
+ * animation frame, which draws it) over MOVES moves, redraw-only (W/L drag) latency, and the idle
+ * frame interval. Under the 60 Hz cap that latency is bounded below by the frame interval: an
+ * event dispatched right after a frame waits ~16.7 ms for the next one however fast the drawing
+ * is, so "p95 < 16 ms" could never hold there. The goal is the workspace's own cost from event to
+ * drawn frame, so its figure comes from a second browser launched with uncapped frames
+ * (UNCAPPED_ARGS), where the next frame starts as soon as there is damage; the capped figures are
+ * kept as vsync_… (what a 60 Hz display adds on top).
  */
 async function measureScrollPaint(page: Page) {
   // tsx (esbuild keepNames) wraps the page functions below in __name(…); give the page a no-op one.
   await page.evaluate('window.__name = (f) => f');
-  return page.evaluate(async (slices: number) => {
+  return page.evaluate(async ({ slices, moves }: { slices: number; moves: number }) => {
     const host = document.querySelector('[data-testid="view-axial"] .canvas-host') as HTMLElement;
     const frame = () => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())));
     const r = host.getBoundingClientRect();
@@ -179,14 +185,36 @@ async function measureScrollPaint(page: Page) {
     }
     const scrollMs = performance.now() - s0;
     scrollHandlers.sort((a, b) => a - b);
-    // Paint: a stroke of 100 moves; latency from the event to the frame that shows it.
+    // Let the scroll's work drain first (the 3D view re-renders its planes for each slice, and
+    // under SwiftShader that queue outlives the scroll): up to 5 s, until 10 frames in a row
+    // come at the idle interval, so the stroke is not timed on the scroll's backlog.
+    const settle = async () => {
+      const limit = idle[14]! * 1.5;
+      const until = performance.now() + 5000;
+      for (let calm = 0, last = await frame(); calm < 10 && performance.now() < until; ) {
+        const now = await frame();
+        calm = now - last <= limit ? calm + 1 : 0;
+        last = now;
+      }
+    };
+    await settle();
+    // Warm-up: one short stroke first, so that the measured one does not time the first-ever
+    // compilation of the brush code (once per session for a user, not once per stroke).
+    host.dispatchEvent(new PointerEvent('pointerdown', at(r.width / 3, r.height / 3)));
+    for (let m = 0; m < 20; m++) {
+      host.dispatchEvent(new PointerEvent('pointermove', at(r.width / 3 + m, r.height / 3)));
+      await frame();
+    }
+    host.dispatchEvent(new PointerEvent('pointerup', at(r.width / 3 + 20, r.height / 3)));
+    await settle();
+    // Paint: a stroke of `moves` moves; latency from the event to the frame that shows it.
     host.dispatchEvent(new PointerEvent('pointerdown', at(r.width / 2, r.height / 2)));
     await frame();
     const latencies: number[] = [];
     const handlers: number[] = [];
-    for (let m = 0; m < 100; m++) {
+    for (let m = 0; m < moves; m++) {
       const e0 = performance.now();
-      const angle = (m / 100) * 2 * Math.PI;
+      const angle = (m / moves) * 2 * Math.PI;
       host.dispatchEvent(
         new PointerEvent('pointermove', at(r.width / 2 + 60 * Math.cos(angle), r.height / 2 + 60 * Math.sin(angle))),
       );
@@ -212,15 +240,18 @@ async function measureScrollPaint(page: Page) {
     return {
       fps: (steps * 1000) / scrollMs,
       scrollHandler95: scrollHandlers[Math.floor(steps * 0.95)]!,
-      p50: latencies[49]!,
-      p95: latencies[94]!,
-      handler95: handlers[94]!,
+      p50: latencies[Math.floor(moves * 0.5)]!,
+      p95: latencies[Math.floor(moves * 0.95)]!,
+      max: latencies[moves - 1]!,
+      handler95: handlers[Math.floor(moves * 0.95)]!,
       redraw50: redraw[19]!,
       voxels,
       idleFrame50: idle[14]!,
     };
-  }, SLICES);
+  }, { slices: SLICES, moves: MOVES });
 }
+
+
 
 /** Chromium without the 60 Hz frame cap (a frame is produced as soon as the previous one is done). */
 const UNCAPPED_ARGS = ['--disable-frame-rate-limit', '--disable-gpu-vsync'];
@@ -228,7 +259,7 @@ const UNCAPPED_ARGS = ['--disable-frame-rate-limit', '--disable-gpu-vsync'];
 export const viewerBenchmarks: Benchmark[] = [
   {
     name: 'viewer-scroll-paint',
-    description: `viewer on a ${SIZE}×${SIZE}×${SLICES} series: axial slice scroll frames/s (ratio to the ${FPS_GOAL} fps goal, > 1 meets it) and brush-stroke latency p95 (ratio to ${LATENCY_GOAL_MS} ms, < 1 meets it)`,
+    description: `viewer on a ${SIZE}×${SIZE}×${SLICES} series: axial slice scroll frames/s (ratio to the ${FPS_GOAL} fps goal, > 1 meets it) and brush-stroke latency p95 without the 60 Hz wait (ratio to ${LATENCY_GOAL_MS} ms, < 1 meets it; vsync_… the same with it)`,
     async run() {
       const t = tmpDir('radstudy-bench-viewer-');
       const studyFile = path.join(t.dir, 'bench.radstudy');
@@ -293,6 +324,8 @@ export const viewerBenchmarks: Benchmark[] = [
           () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
         );
         const memory = chromiumMemoryMb(browser.profile);
+        // Closed before the uncapped run, so that its frames do not share the two cores with this one's.
+        await browser.close();
         // The same in a second browser without the 60 Hz cap (the workspace's own cost per frame).
         const uncapped = await openBrowser(UNCAPPED_ARGS);
         let free: Awaited<ReturnType<typeof measureScrollPaint>>;
@@ -313,15 +346,16 @@ export const viewerBenchmarks: Benchmark[] = [
           idle_frame_interval_p50_ms: measured.idleFrame50,
           scroll_fps: measured.fps,
           scroll_fps_ratio_to_goal: measured.fps / FPS_GOAL,
-          paint_latency_p50_ms: measured.p50,
-          paint_latency_p95_ms: measured.p95,
-          paint_latency_p95_ratio_to_goal: measured.p95 / LATENCY_GOAL_MS,
+          // The goal's figure: the uncapped browser's (see measureScrollPaint for why).
+          paint_latency_p50_ms: free.p50,
+          paint_latency_p95_ms: free.p95,
+          paint_latency_p95_ratio_to_goal: free.p95 / LATENCY_GOAL_MS,
+          paint_latency_max_ms: free.max,
+          vsync_paint_latency_p50_ms: measured.p50,
+          vsync_paint_latency_p95_ms: measured.p95,
           redraw_only_p50_ms: measured.redraw50,
           uncapped_idle_frame_interval_p50_ms: free.idleFrame50,
           uncapped_scroll_fps: free.fps,
-          uncapped_paint_latency_p50_ms: free.p50,
-          uncapped_paint_latency_p95_ms: free.p95,
-          uncapped_paint_latency_p95_ratio_to_goal: free.p95 / LATENCY_GOAL_MS,
           uncapped_redraw_only_p50_ms: free.redraw50,
           scroll_handler_p95_ms: measured.scrollHandler95,
           paint_handler_p95_ms: measured.handler95,

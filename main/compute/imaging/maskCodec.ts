@@ -71,25 +71,45 @@ export function maskFromLabelRuns(
   length: number,
   what: string,
 ): Uint8Array {
-  const foreground = Math.floor(runs.length / 2);
-  if (values && values.length !== foreground)
-    throw new Error(`${what}: ${values.length} label values for ${foreground} labelled runs.`);
-  let total = 0;
-  for (const r of runs) total += r;
-  if (total !== length) throw new Error(`${what} covers ${total} voxels, the series grid has ${length}.`);
+  checkLabelRuns(runs, values, length, what);
   const out = new Uint8Array(length);
   let v = 0;
   for (let r = 0; r < runs.length; r++) {
     const run = runs[r]!;
-    if (r % 2 === 1) {
-      const l = values ? values[(r - 1) / 2]! : 1;
-      if (!Number.isInteger(l) || l < 1 || l > 255)
-        throw new Error(`${what}: label value ${l} of run ${r} is not an integer 1…255.`);
-      out.fill(l, v, v + run);
-    }
+    if (r % 2 === 1) out.fill(values ? values[(r - 1) / 2]! : 1, v, v + run);
     v += run;
   }
   return out;
+}
+
+/**
+ * Checks runs and values as maskFromLabelRuns does (throwing its messages) without building the
+ * labelmap; returns the labelled voxel count.
+ */
+export function checkLabelRuns(
+  runs: readonly number[],
+  values: readonly number[] | undefined,
+  length: number,
+  what: string,
+): number {
+  const foreground = Math.floor(runs.length / 2);
+  if (values && values.length !== foreground)
+    throw new Error(`${what}: ${values.length} label values for ${foreground} labelled runs.`);
+  let total = 0;
+  let labelled = 0;
+  for (let r = 0; r < runs.length; r++) {
+    const run = runs[r]!;
+    if (!Number.isInteger(run) || run < 0) throw new Error(`${what}: run ${r} (${run}) is not a whole number of voxels.`);
+    total += run;
+    if (r % 2 === 1) {
+      labelled += run;
+      const l = values ? values[(r - 1) / 2]! : 1;
+      if (!Number.isInteger(l) || l < 1 || l > 255)
+        throw new Error(`${what}: label value ${l} of run ${r} is not an integer 1…255.`);
+    }
+  }
+  if (total !== length) throw new Error(`${what} covers ${total} voxels, the series grid has ${length}.`);
+  return labelled;
 }
 
 /** First four bytes of a version-2 blob ("RLM2"). */
@@ -97,7 +117,16 @@ const MAGIC_V2 = 0x324d4c52;
 
 export function encodeMask(mask: Uint8Array): Uint8Array {
   const { runs, values } = labelRuns(mask);
-  if (values.some((l) => l !== 1)) {
+  return encodeLabelRuns(runs, values);
+}
+
+/**
+ * encodeMask from the labelmap's runs and values (labelRuns' form, values absent = all label 1),
+ * without the labelmap: an autosaved draft arrives as runs. Runs in labelRuns' canonical form give
+ * encodeMask's bytes; others (a zero run that is not between two labels) decode to the same mask.
+ */
+export function encodeLabelRuns(runs: readonly number[], values: readonly number[] | undefined): Uint8Array {
+  if (values && values.some((l) => l !== 1)) {
     const raw = new Uint8Array(8 + 4 * runs.length + values.length);
     const view = new DataView(raw.buffer);
     view.setUint32(0, MAGIC_V2, true);

@@ -210,6 +210,11 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     revision.value++;
   }
 
+  /** Whether a brush stroke is in progress (between beginStroke and endStroke). */
+  function stroking(): boolean {
+    return stroke !== null;
+  }
+
   function continueStroke(view: ViewId, at: Vec3): void {
     if (!stroke) return;
     paintStroke(stroke.rec, stroke.last, at, brushOptions(view));
@@ -323,6 +328,7 @@ export const useLabelmapStore = defineStore('labelmap', () => {
     replaceAll,
     runTool,
     beginStroke,
+    stroking,
     continueStroke,
     endStroke,
     regionGrow,

@@ -17,6 +17,8 @@ export interface Slot {
 /** Autosave cadence: a draft is written this long after the last edit, and at least this often while editing. */
 const DRAFT_DELAY_MS = 2_000;
 const DRAFT_EVERY_MS = 30_000;
+/** A draft due during a brush stroke waits this long and looks again. */
+const DRAFT_RETRY_MS = 250;
 /** Time spent stops counting after this long without input (a reader who walked away). */
 const IDLE_MS = 120_000;
 
@@ -152,7 +154,16 @@ export const useSegmentationSessionStore = defineStore('segmentationSession', ()
   function scheduleDraft(): void {
     if (draftTimer !== null) window.clearTimeout(draftTimer);
     const wait = Date.now() - lastDraftMs > DRAFT_EVERY_MS ? 0 : DRAFT_DELAY_MS;
-    draftTimer = window.setTimeout(() => void flushDraft(), wait);
+    draftTimer = window.setTimeout(draftWhenIdle, wait);
+  }
+
+  /**
+   * The timer's write: not in the middle of a brush stroke (encoding and sending 40 M voxels
+   * would stall the stroke's frames); it retries shortly, and the stroke's end schedules one anyway.
+   */
+  function draftWhenIdle(): void {
+    if (labelmap.stroking()) draftTimer = window.setTimeout(draftWhenIdle, DRAFT_RETRY_MS);
+    else void flushDraft();
   }
 
   /** Writes the draft now if there are unsaved edits (also called before leaving the editor). */

@@ -136,7 +136,16 @@ export function useVolume3D(container: Ref<HTMLElement | null>) {
 
   function scheduleSurface(): void {
     if (surfaceTimer !== null) window.clearTimeout(surfaceTimer);
-    surfaceTimer = window.setTimeout(updateSurface, SURFACE_DELAY_MS);
+    surfaceTimer = window.setTimeout(surfaceWhenIdle, SURFACE_DELAY_MS);
+  }
+
+  /**
+   * The timer's rebuild: not during a brush stroke, whose frames would wait for the 3D view's
+   * marching cubes and its render (the stroke's end schedules a rebuild anyway).
+   */
+  function surfaceWhenIdle(): void {
+    if (labelmap.stroking()) surfaceTimer = window.setTimeout(surfaceWhenIdle, SURFACE_DELAY_MS);
+    else updateSurface();
   }
 
   /** Anterior view of the volume, head up (LPS: looking along +y, up +z). */

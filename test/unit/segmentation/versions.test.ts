@@ -132,6 +132,34 @@ describe('segmentation.save', () => {
     await call('segmentation.draft.save', { ...slot, baseId: null, status: 'done', timeSpentS: 1, runs: [0, 1, 23] });
     expect(await call('segmentation.draft.discard', slot)).toEqual({ discarded: 1 });
   });
+
+  // The draft is stored from its runs without building the labelmap: the same checks as a saved
+  // version (grid, runs, label values, label table), the count from the runs, and a stored blob
+  // that decodes to the labelmap the runs describe (read back in canonical runs).
+  it('stores a draft from its runs with the checks of a save and reads back the same labelmap', async () => {
+    const slot = { lesionId, seriesId, reader: 'R3' };
+    const base = { ...slot, baseId: null, status: 'in_progress', timeSpentS: 3 };
+    const labels = [
+      { value: 1, name: 'Tumour', colour: '#ff4033' },
+      { value: 2, name: 'Necrosis', colour: '#40c85a' },
+    ];
+    // Two touching labels, an empty labelled run and split background runs (not canonical).
+    await call('segmentation.draft.save', { ...base, runs: [2, 3, 0, 2, 3, 0, 14], values: [1, 2, 1], labels });
+    const draft = await call<SegmentationDraft>('segmentation.draft.get', slot);
+    expect(draft).toMatchObject({ voxelCount: 5, runs: [2, 3, 0, 2, 17], values: [1, 2] });
+    const refusals: [Record<string, unknown>, RegExp][] = [
+      [{ runs: [2, 3, 20] }, /the mask covers 25 voxels but the series grid 4×3×2 has 24/],
+      [{ runs: [2, 3, 19], values: [1, 2] }, /2 label values for 1 labelled runs/],
+      [{ runs: [2, 3, 19], values: [7], labels }, /voxels carry label value 7, which is not in the label table \(1, 2\)/],
+    ];
+    for (const [change, message] of refusals) {
+      const r = await services.router.call('segmentation.draft.save', { ...base, ...change });
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(message);
+    }
+    // The refused drafts did not replace the stored one.
+    expect(await call('segmentation.draft.get', slot)).toMatchObject({ voxelCount: 5, runs: [2, 3, 0, 2, 17] });
+  });
 });
 
 describe('schema 8 upgrade', () => {
