@@ -152,106 +152,107 @@ const MOVES = 200;
 async function measureScrollPaint(page: Page) {
   // tsx (esbuild keepNames) wraps the page functions below in __name(…); give the page a no-op one.
   await page.evaluate('window.__name = (f) => f');
-  return page.evaluate(async ({ slices, moves }: { slices: number; moves: number }) => {
-    const host = document.querySelector('[data-testid="view-axial"] .canvas-host') as HTMLElement;
-    const frame = () => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())));
-    const r = host.getBoundingClientRect();
-    const at = (x: number, y: number) => ({
-      clientX: r.left + x,
-      clientY: r.top + y,
-      bubbles: true,
-      pointerId: 1,
-      button: 0,
-    });
-    await frame();
-    // The frame interval with nothing to do: the floor of "event → next frame" when the event
-    // comes right after a frame (16.7 ms at 60 Hz vsync; much less with uncapped frames).
-    const idle: number[] = [];
-    for (let n = 0, last = await frame(); n < 30; n++) {
-      const now = await frame();
-      idle.push(now - last);
-      last = now;
-    }
-    idle.sort((a, b) => a - b);
-    // Scroll: one wheel step per frame through 120 slices; frames/s over the whole run.
-    const steps = Math.min(120, slices - 1);
-    const scrollHandlers: number[] = [];
-    const s0 = performance.now();
-    for (let s = 0; s < steps; s++) {
-      const e0 = performance.now();
-      host.dispatchEvent(new WheelEvent('wheel', { deltaY: s < steps / 2 ? -100 : 100, bubbles: true, cancelable: true }));
-      scrollHandlers.push(performance.now() - e0);
+  return page.evaluate(
+    async ({ slices, moves }: { slices: number; moves: number }) => {
+      const host = document.querySelector('[data-testid="view-axial"] .canvas-host') as HTMLElement;
+      const frame = () => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())));
+      const r = host.getBoundingClientRect();
+      const at = (x: number, y: number) => ({
+        clientX: r.left + x,
+        clientY: r.top + y,
+        bubbles: true,
+        pointerId: 1,
+        button: 0,
+      });
       await frame();
-    }
-    const scrollMs = performance.now() - s0;
-    scrollHandlers.sort((a, b) => a - b);
-    // Let the scroll's work drain first (the 3D view re-renders its planes for each slice, and
-    // under SwiftShader that queue outlives the scroll): up to 5 s, until 10 frames in a row
-    // come at the idle interval, so the stroke is not timed on the scroll's backlog.
-    const settle = async () => {
-      const limit = idle[14]! * 1.5;
-      const until = performance.now() + 5000;
-      for (let calm = 0, last = await frame(); calm < 10 && performance.now() < until; ) {
+      // The frame interval with nothing to do: the floor of "event → next frame" when the event
+      // comes right after a frame (16.7 ms at 60 Hz vsync; much less with uncapped frames).
+      const idle: number[] = [];
+      for (let n = 0, last = await frame(); n < 30; n++) {
         const now = await frame();
-        calm = now - last <= limit ? calm + 1 : 0;
+        idle.push(now - last);
         last = now;
       }
-    };
-    await settle();
-    // Warm-up: one short stroke first, so that the measured one does not time the first-ever
-    // compilation of the brush code (once per session for a user, not once per stroke).
-    host.dispatchEvent(new PointerEvent('pointerdown', at(r.width / 3, r.height / 3)));
-    for (let m = 0; m < 20; m++) {
-      host.dispatchEvent(new PointerEvent('pointermove', at(r.width / 3 + m, r.height / 3)));
+      idle.sort((a, b) => a - b);
+      // Scroll: one wheel step per frame through 120 slices; frames/s over the whole run.
+      const steps = Math.min(120, slices - 1);
+      const scrollHandlers: number[] = [];
+      const s0 = performance.now();
+      for (let s = 0; s < steps; s++) {
+        const e0 = performance.now();
+        host.dispatchEvent(new WheelEvent('wheel', { deltaY: s < steps / 2 ? -100 : 100, bubbles: true, cancelable: true }));
+        scrollHandlers.push(performance.now() - e0);
+        await frame();
+      }
+      const scrollMs = performance.now() - s0;
+      scrollHandlers.sort((a, b) => a - b);
+      // Let the scroll's work drain first (the 3D view re-renders its planes for each slice, and
+      // under SwiftShader that queue outlives the scroll): up to 5 s, until 10 frames in a row
+      // come at the idle interval, so the stroke is not timed on the scroll's backlog.
+      const settle = async () => {
+        const limit = idle[14]! * 1.5;
+        const until = performance.now() + 5000;
+        for (let calm = 0, last = await frame(); calm < 10 && performance.now() < until;) {
+          const now = await frame();
+          calm = now - last <= limit ? calm + 1 : 0;
+          last = now;
+        }
+      };
+      await settle();
+      // Warm-up: one short stroke first, so that the measured one does not time the first-ever
+      // compilation of the brush code (once per session for a user, not once per stroke).
+      host.dispatchEvent(new PointerEvent('pointerdown', at(r.width / 3, r.height / 3)));
+      for (let m = 0; m < 20; m++) {
+        host.dispatchEvent(new PointerEvent('pointermove', at(r.width / 3 + m, r.height / 3)));
+        await frame();
+      }
+      host.dispatchEvent(new PointerEvent('pointerup', at(r.width / 3 + 20, r.height / 3)));
+      await settle();
+      // Paint: a stroke of `moves` moves; latency from the event to the frame that shows it.
+      host.dispatchEvent(new PointerEvent('pointerdown', at(r.width / 2, r.height / 2)));
       await frame();
-    }
-    host.dispatchEvent(new PointerEvent('pointerup', at(r.width / 3 + 20, r.height / 3)));
-    await settle();
-    // Paint: a stroke of `moves` moves; latency from the event to the frame that shows it.
-    host.dispatchEvent(new PointerEvent('pointerdown', at(r.width / 2, r.height / 2)));
-    await frame();
-    const latencies: number[] = [];
-    const handlers: number[] = [];
-    for (let m = 0; m < moves; m++) {
-      const e0 = performance.now();
-      const angle = (m / moves) * 2 * Math.PI;
-      host.dispatchEvent(
-        new PointerEvent('pointermove', at(r.width / 2 + 60 * Math.cos(angle), r.height / 2 + 60 * Math.sin(angle))),
-      );
-      handlers.push(performance.now() - e0);
-      latencies.push((await frame()) - e0);
-    }
-    handlers.sort((a, b) => a - b);
-    host.dispatchEvent(new PointerEvent('pointerup', at(r.width / 2, r.height / 2)));
-    latencies.sort((a, b) => a - b);
-    // Window/level drag: one redraw of the same slice per event, no texture upload of new
-    // voxels: what a frame costs in this WebGL implementation by itself.
-    const rightAt = (x: number) => ({ ...at(x, r.height / 2), button: 2 });
-    host.dispatchEvent(new PointerEvent('pointerdown', rightAt(10)));
-    const redraw: number[] = [];
-    for (let m = 1; m <= 40; m++) {
-      const e0 = performance.now();
-      host.dispatchEvent(new PointerEvent('pointermove', rightAt(10 + m)));
-      redraw.push((await frame()) - e0);
-    }
-    host.dispatchEvent(new PointerEvent('pointerup', rightAt(50)));
-    redraw.sort((a, b) => a - b);
-    const voxels = document.querySelector('[data-testid="editor-voxels"]')?.textContent ?? '';
-    return {
-      fps: (steps * 1000) / scrollMs,
-      scrollHandler95: scrollHandlers[Math.floor(steps * 0.95)]!,
-      p50: latencies[Math.floor(moves * 0.5)]!,
-      p95: latencies[Math.floor(moves * 0.95)]!,
-      max: latencies[moves - 1]!,
-      handler95: handlers[Math.floor(moves * 0.95)]!,
-      redraw50: redraw[19]!,
-      voxels,
-      idleFrame50: idle[14]!,
-    };
-  }, { slices: SLICES, moves: MOVES });
+      const latencies: number[] = [];
+      const handlers: number[] = [];
+      for (let m = 0; m < moves; m++) {
+        const e0 = performance.now();
+        const angle = (m / moves) * 2 * Math.PI;
+        host.dispatchEvent(
+          new PointerEvent('pointermove', at(r.width / 2 + 60 * Math.cos(angle), r.height / 2 + 60 * Math.sin(angle))),
+        );
+        handlers.push(performance.now() - e0);
+        latencies.push((await frame()) - e0);
+      }
+      handlers.sort((a, b) => a - b);
+      host.dispatchEvent(new PointerEvent('pointerup', at(r.width / 2, r.height / 2)));
+      latencies.sort((a, b) => a - b);
+      // Window/level drag: one redraw of the same slice per event, no texture upload of new
+      // voxels: what a frame costs in this WebGL implementation by itself.
+      const rightAt = (x: number) => ({ ...at(x, r.height / 2), button: 2 });
+      host.dispatchEvent(new PointerEvent('pointerdown', rightAt(10)));
+      const redraw: number[] = [];
+      for (let m = 1; m <= 40; m++) {
+        const e0 = performance.now();
+        host.dispatchEvent(new PointerEvent('pointermove', rightAt(10 + m)));
+        redraw.push((await frame()) - e0);
+      }
+      host.dispatchEvent(new PointerEvent('pointerup', rightAt(50)));
+      redraw.sort((a, b) => a - b);
+      const voxels = document.querySelector('[data-testid="editor-voxels"]')?.textContent ?? '';
+      return {
+        fps: (steps * 1000) / scrollMs,
+        scrollHandler95: scrollHandlers[Math.floor(steps * 0.95)]!,
+        p50: latencies[Math.floor(moves * 0.5)]!,
+        p95: latencies[Math.floor(moves * 0.95)]!,
+        max: latencies[moves - 1]!,
+        handler95: handlers[Math.floor(moves * 0.95)]!,
+        redraw50: redraw[19]!,
+        voxels,
+        idleFrame50: idle[14]!,
+      };
+    },
+    { slices: SLICES, moves: MOVES },
+  );
 }
-
-
 
 /** Chromium without the 60 Hz frame cap (a frame is produced as soon as the previous one is done). */
 const UNCAPPED_ARGS = ['--disable-frame-rate-limit', '--disable-gpu-vsync'];

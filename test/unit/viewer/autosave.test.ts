@@ -21,7 +21,12 @@ const { useLabelmapStore } = await import('../../../renderer/src/stores/labelmap
 const { useSegmentationSessionStore } = await import('../../../renderer/src/stores/segmentationSession.js');
 const { useViewerStore } = await import('../../../renderer/src/stores/viewer.js');
 
-const GEOMETRY: Geometry = { size: [10, 10, 3], spacingMm: [1, 1, 2], originMm: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
+const GEOMETRY: Geometry = {
+  size: [10, 10, 3],
+  spacingMm: [1, 1, 2],
+  originMm: [0, 0, 0],
+  direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+};
 
 beforeEach(() => {
   vi.useFakeTimers();
