@@ -624,6 +624,25 @@ static inline void line_add(int32_t *lo, int32_t *hi, int key, int32_t x) {
  * shape.ts diameters: (mask (padded, Uint8Array), nx, ny, nz, [sx, sy, sz] Float64Array, out Float64Array(4))
  * writes out = [max3d, slice, column, row].
  */
+/*
+ * shape.ts planeEnds: the ends of the lines of one plane (line keys outer + stride·Z for Z < NZ,
+ * lo = -1 for no line) into pu (the end) and pv (Z), sorted by Z then end; returns their count.
+ */
+static int plane_ends(const int32_t *lo, const int32_t *hi, int outer, int stride, int NZ, int32_t *pu, int32_t *pv) {
+  int c = 0;
+  for (int Z = 0; Z < NZ; Z++) {
+    const int key = outer + stride * Z;
+    if (lo[key] == -1) continue;
+    pu[c] = lo[key];
+    pv[c++] = Z;
+    if (hi[key] != lo[key]) {
+      pu[c] = hi[key];
+      pv[c++] = Z;
+    }
+  }
+  return c;
+}
+
 static napi_value shape_diameters(napi_env env, napi_callback_info info) {
   ARGS(8);
   Typed maskArr;
@@ -698,36 +717,13 @@ static napi_value shape_diameters(napi_env env, napi_callback_info info) {
     slice = dmax(slice, plane_max_distance(pu, pv, m - from, sx, sy, hull));
   }
   const double max3d = max_distance(px, py, pz, 0, m, r, order);
+  /* Columns: the ends along x grouped by Y (U = X, V = Z); rows: the ends along y grouped by X (U = Y, V = Z). */
   double column = 0;
-  for (int Y = 0; Y < NY; Y++) {
-    int c = 0;
-    for (int Z = 0; Z < NZ; Z++) {
-      const int kx = Y + NY * Z;
-      if (xLo[kx] == -1) continue;
-      pu[c] = xLo[kx];
-      pv[c++] = Z;
-      if (xHi[kx] != xLo[kx]) {
-        pu[c] = xHi[kx];
-        pv[c++] = Z;
-      }
-    }
-    column = dmax(column, plane_max_distance(pu, pv, c, sx, sz, hull));
-  }
+  for (int Y = 0; Y < NY; Y++)
+    column = dmax(column, plane_max_distance(pu, pv, plane_ends(xLo, xHi, Y, NY, NZ, pu, pv), sx, sz, hull));
   double row = 0;
-  for (int X = 0; X < NX; X++) {
-    int c = 0;
-    for (int Z = 0; Z < NZ; Z++) {
-      const int ky = X + NX * Z;
-      if (yLo[ky] == -1) continue;
-      pu[c] = yLo[ky];
-      pv[c++] = Z;
-      if (yHi[ky] != yLo[ky]) {
-        pu[c] = yHi[ky];
-        pv[c++] = Z;
-      }
-    }
-    row = dmax(row, plane_max_distance(pu, pv, c, sy, sz, hull));
-  }
+  for (int X = 0; X < NX; X++)
+    row = dmax(row, plane_max_distance(pu, pv, plane_ends(yLo, yHi, X, NX, NZ, pu, pv), sy, sz, hull));
   double *out = outArr.data;
   out[0] = max3d;
   out[1] = slice;

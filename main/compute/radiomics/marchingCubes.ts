@@ -218,7 +218,9 @@ export function meshMeasures(
       if (rows) {
         let lo = nx;
         let hi = -1;
-        for (const r of [j + ny * k, j + 1 + ny * k, j + ny * (k + 1), j + 1 + ny * (k + 1)]) {
+        // The rows (j, k), (j + 1, k), (j, k + 1) and (j + 1, k + 1): q's bits step j and k.
+        for (let q = 0; q < 4; q++) {
+          const r = j + (q & 1) + ny * (k + (q >> 1));
           if (rows.first[r]! < 0) continue;
           if (rows.first[r]! < lo) lo = rows.first[r]!;
           if (rows.last[r]! > hi) hi = rows.last[r]!;

@@ -160,13 +160,15 @@ function diameters(
   // neighbour rows can be one of the pair.
   for (let k = 0; k < nz; k++)
     for (let j = 0; j < ny; j++) {
+      const r0 = j + ny * k;
       let lo = nx;
       let hi = -1;
-      const r0 = j + ny * k;
-      for (const r of [r0, j + 1 < ny ? r0 + 1 : -1, k + 1 < nz ? r0 + ny : -1]) {
+      // This row, its +y row and its +z row (when inside the grid and holding ROI voxels).
+      for (let q = 0; q < 3; q++) {
+        const r = q === 0 ? r0 : q === 1 ? (j + 1 < ny ? r0 + 1 : -1) : k + 1 < nz ? r0 + ny : -1;
         if (r < 0 || rows.first[r]! < 0) continue;
-        lo = Math.min(lo, rows.first[r]!);
-        hi = Math.max(hi, rows.last[r]!);
+        if (rows.first[r]! < lo) lo = rows.first[r]!;
+        if (rows.last[r]! > hi) hi = rows.last[r]!;
       }
       for (let i = Math.max(0, lo - 1), o = nx * r0 + i; i <= hi; i++, o++) {
         const m = mask[o];
@@ -192,7 +194,8 @@ function diameters(
     for (let Y = 0; Y < NY; Y++) {
       const kx = Y + NY * Z;
       if (xLo[kx] === -1) continue;
-      for (const X of xHi[kx] !== xLo[kx] ? [xLo[kx]!, xHi[kx]!] : [xLo[kx]!]) {
+      for (let e = 0, X = xLo[kx]!; e < 2; e++, X = xHi[kx]!) {
+        if (e === 1 && X === xLo[kx]) break;
         px[m] = X * 0.5 * sx;
         py[m] = Y * 0.5 * sy;
         pz[m] = Z * 0.5 * sz;
@@ -204,39 +207,42 @@ function diameters(
     slice = Math.max(slice, planeMaxDistance(pu, pv, m - from, sx, sy, hull));
   }
   const max3d = maxDistance(px, py, pz, 0, m, scratch);
-  // Ends along x grouped by Y (columns: U = X, V = Z).
+  // Columns: the ends along x grouped by Y (U = X, V = Z); rows: the ends along y grouped by X (U = Y, V = Z).
   let column = 0;
-  for (let Y = 0; Y < NY; Y++) {
-    let c = 0;
-    for (let Z = 0; Z < NZ; Z++) {
-      const kx = Y + NY * Z;
-      if (xLo[kx] === -1) continue;
-      pu[c] = xLo[kx]!;
-      pv[c++] = Z;
-      if (xHi[kx] !== xLo[kx]) {
-        pu[c] = xHi[kx]!;
-        pv[c++] = Z;
-      }
-    }
-    column = Math.max(column, planeMaxDistance(pu, pv, c, sx, sz, hull));
-  }
-  // Ends along y grouped by X (rows: U = Y, V = Z).
+  for (let Y = 0; Y < NY; Y++)
+    column = Math.max(column, planeMaxDistance(pu, pv, planeEnds(xLo, xHi, Y, NY, NZ, pu, pv), sx, sz, hull));
   let row = 0;
-  for (let X = 0; X < NX; X++) {
-    let c = 0;
-    for (let Z = 0; Z < NZ; Z++) {
-      const ky = X + NX * Z;
-      if (yLo[ky] === -1) continue;
-      pu[c] = yLo[ky]!;
-      pv[c++] = Z;
-      if (yHi[ky] !== yLo[ky]) {
-        pu[c] = yHi[ky]!;
-        pv[c++] = Z;
-      }
-    }
-    row = Math.max(row, planeMaxDistance(pu, pv, c, sy, sz, hull));
-  }
+  for (let X = 0; X < NX; X++)
+    row = Math.max(row, planeMaxDistance(pu, pv, planeEnds(yLo, yHi, X, NX, NZ, pu, pv), sy, sz, hull));
   return { max3d, slice, column, row };
+}
+
+/**
+ * The ends of the lines of one plane (line keys outer + stride·Z for Z < NZ, lo = -1 for no line)
+ * into pu (the end) and pv (Z), sorted by Z then end, as planeMaxDistance reads them; returns
+ * their count.
+ */
+function planeEnds(
+  lo: Int32Array,
+  hi: Int32Array,
+  outer: number,
+  stride: number,
+  NZ: number,
+  pu: Int32Array,
+  pv: Int32Array,
+): number {
+  let c = 0;
+  for (let Z = 0; Z < NZ; Z++) {
+    const key = outer + stride * Z;
+    if (lo[key] === -1) continue;
+    pu[c] = lo[key]!;
+    pv[c++] = Z;
+    if (hi[key] !== lo[key]) {
+      pu[c] = hi[key]!;
+      pv[c++] = Z;
+    }
+  }
+  return c;
 }
 
 /**
