@@ -621,10 +621,6 @@ static inline void line_add(int32_t *lo, int32_t *hi, int key, int32_t x) {
 }
 
 /*
- * shape.ts diameters: (mask (padded, Uint8Array), nx, ny, nz, [sx, sy, sz] Float64Array, out Float64Array(4))
- * writes out = [max3d, slice, column, row].
- */
-/*
  * shape.ts planeEnds: the ends of the lines of one plane (line keys outer + stride·Z for Z < NZ,
  * lo = -1 for no line) into pu (the end) and pv (Z), sorted by Z then end; returns their count.
  */
@@ -643,6 +639,10 @@ static int plane_ends(const int32_t *lo, const int32_t *hi, int outer, int strid
   return c;
 }
 
+/*
+ * shape.ts diameters: (mask (padded, Uint8Array), nx, ny, nz, [sx, sy, sz] Float64Array, out Float64Array(4))
+ * writes out = [max3d, slice, column, row].
+ */
 static napi_value shape_diameters(napi_env env, napi_callback_info info) {
   ARGS(8);
   Typed maskArr;

@@ -188,7 +188,7 @@ async function measureScrollPaint(page: Page) {
       scrollHandlers.sort((a, b) => a - b);
       // Let the scroll's work drain first (the 3D view re-renders its planes for each slice, and
       // under SwiftShader that queue outlives the scroll): up to 5 s, until 10 frames in a row
-      // come at the idle interval, so the stroke is not timed on the scroll's backlog.
+      // come within 1.5 × the idle interval, so the stroke is not timed on the scroll's backlog.
       const settle = async () => {
         const limit = idle[14]! * 1.5;
         const until = performance.now() + 5000;

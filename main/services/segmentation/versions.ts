@@ -97,6 +97,7 @@ function maskFromRuns(
   return maskFromLabelRuns(p.runs, p.values, grid.size[0] * grid.size[1] * grid.size[2], `${name}: the mask`);
 }
 
+/** The stored label table of a row ('[]' for masks saved before label tables existed). */
 export function labelsOf(text: string | null | undefined): SegmentLabel[] {
   return text ? SegmentLabelsSchema.parse(JSON.parse(text)) : [];
 }
